@@ -1,0 +1,80 @@
+"""The translation layer: every user-visible string goes through ``t``.
+
+Catalogs are TOML files in this package, one folder per language
+(``zh/``, ``en/``) and one file per area (``ui.toml``, ``cli.toml``, ...), so
+each area's strings sit together; keys are dotted and placeholders use
+``str.format`` names. Language: ``--lang``,
+then the config file, then the locale (``LC_ALL``/``LC_MESSAGES``/``LANG``
+starting ``zh``), else English.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+LANGUAGES = ("zh", "en")
+_CATALOG_DIR = Path(__file__).resolve().parent
+_current = "en"
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((_CATALOG_DIR / lang).glob("*.toml")):
+        with open(path, "rb") as handle:
+            entries = _flatten(tomllib.load(handle))
+        clash = merged.keys() & entries.keys()
+        if clash:
+            raise ValueError(f"{path.name} redefines catalog keys: {sorted(clash)[:5]}")
+        merged.update(entries)
+    return merged
+
+
+def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{full}."))
+        else:
+            flat[full] = str(value)
+    return flat
+
+
+def language_from_environment(environ: dict[str, str] | None = None) -> str:
+    env = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(name, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    return "en"
+
+
+def resolve_language(explicit: str | None = None, configured: str | None = None) -> str:
+    for choice in (explicit, configured):
+        if choice in LANGUAGES:
+            return choice
+    return language_from_environment()
+
+
+def set_language(lang: str) -> None:
+    global _current
+    if lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}; expected one of {', '.join(LANGUAGES)}")
+    _current = lang
+
+
+def current_language() -> str:
+    return _current
+
+
+def t(key: str, lang: str | None = None, **params: Any) -> str:
+    """The string for ``key`` in the current (or given) language, formatted with ``params``."""
+    text = catalog(lang or _current).get(key)
+    if text is None:
+        text = catalog("en").get(key, key)
+    return text.format(**params) if params else text

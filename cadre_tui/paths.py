@@ -1,0 +1,40 @@
+"""Where the user's files live: platformdirs' per-user folders, overridable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "cadre-tui"
+DB_ENV = "CADRE_TUI_DB"
+
+
+def data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
+
+
+def default_database() -> Path:
+    return data_dir() / "cadre.db"
+
+
+def demo_database() -> Path:
+    """The demo programme's own file: ``--demo`` never touches the user's database."""
+    return data_dir() / "demo.db"
+
+
+def resolve_database(explicit: str | os.PathLike[str] | None) -> Path:
+    """``--db`` wins, then ``CADRE_TUI_DB``, then the per-user default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get(DB_ENV)
+    if env:
+        return Path(env).expanduser()
+    return default_database()

@@ -1,0 +1,1 @@
+"""SQLite storage: one module per aggregate; no Textual here."""

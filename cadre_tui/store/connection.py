@@ -1,0 +1,145 @@
+"""Opening the database: one factory, the same settings everywhere.
+
+WAL so readers never block the writer, ``synchronous=FULL`` so an acknowledged
+write survives power loss, foreign keys on, and a 5 s busy timeout. Writes go
+through :func:`transaction`, which issues ``BEGIN IMMEDIATE`` so contending
+writers queue on the lock instead of failing half-way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+from cadre_tui.errors import CadreError, ReadOnlyError
+from cadre_tui.store import sqlite
+from cadre_tui.store.sqlite import sqlite3
+
+BUSY_TIMEOUT_MS = 5000
+
+
+class CadreConnection(sqlite3.Connection):
+    """A connection that knows whether it was opened read-only."""
+
+    read_only: bool = False
+
+
+def check_sqlite_version(allow_old: bool = False) -> None:
+    """Refuse an SQLite with the WAL-reset corruption bug unless explicitly allowed."""
+    if not allow_old and not sqlite.is_safe_version():
+        raise CadreError(
+            "error.sqlite_too_old",
+            version=sqlite3.sqlite_version,
+            minimum=".".join(map(str, sqlite.MIN_SAFE_VERSION)),
+        )
+
+
+def secure_file_mode(directory: Path) -> int:
+    """0600, or 0660 when the directory is group-shared (setgid bit set)."""
+    try:
+        shared = bool(directory.stat().st_mode & stat.S_ISGID)
+    except OSError:
+        shared = False
+    return 0o660 if shared else 0o600
+
+
+def create_database_file(path: Path) -> None:
+    """Create an empty database file with safe permissions before SQLite opens it.
+
+    SQLite gives its -wal and -shm files the main file's permissions, so
+    getting this one right keeps all three private.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    mode = secure_file_mode(path.parent)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    except FileExistsError:
+        return
+    os.close(fd)
+    os.chmod(path, mode)
+
+
+def connect(
+    path: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    create: bool = True,
+    allow_old_sqlite: bool = False,
+) -> sqlite3.Connection:
+    """Open ``path`` with the project's settings; one connection per thread."""
+    check_sqlite_version(allow_old_sqlite)
+    db_path = Path(path)
+    if db_path.is_dir():
+        raise CadreError("error.db_is_directory", path=str(db_path))
+    if not db_path.exists():
+        if read_only or not create:
+            raise CadreError("error.db_missing", path=str(db_path))
+        try:
+            create_database_file(db_path)
+        except OSError as exc:
+            raise CadreError("error.db_cannot_create", path=str(db_path), reason=exc.strerror) from exc
+    try:
+        if read_only:
+            conn = sqlite3.connect(
+                f"{db_path.resolve().as_uri()}?mode=ro",
+                uri=True,
+                isolation_level=None,
+                factory=CadreConnection,
+            )
+            conn.read_only = True
+        else:
+            conn = sqlite3.connect(str(db_path), isolation_level=None, factory=CadreConnection)
+        conn.row_factory = sqlite3.Row
+        conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        if read_only:
+            conn.execute("PRAGMA query_only=ON")
+        else:
+            conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except sqlite3.DatabaseError as exc:
+        raise CadreError("error.db_unreadable", path=str(db_path), reason=str(exc)) from exc
+    return conn
+
+
+@contextlib.contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One short write transaction (``BEGIN IMMEDIATE``); nested calls use savepoints."""
+    if getattr(conn, "read_only", False):
+        raise ReadOnlyError()
+    if conn.in_transaction:
+        name = f"sp_{id(conn)}_{os.urandom(4).hex()}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        else:
+            conn.execute(f"RELEASE SAVEPOINT {name}")
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        if "readonly" in str(exc).replace(" ", "").lower():
+            raise ReadOnlyError() from exc
+        raise
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    else:
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
