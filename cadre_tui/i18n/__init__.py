@@ -72,7 +72,7 @@ def current_language() -> str:
     return _current
 
 
-def t(key: str, lang: str | None = None, **params: Any) -> str:
+def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     """The string for ``key`` in the current (or given) language, formatted with ``params``."""
     text = catalog(lang or _current).get(key)
     if text is None:

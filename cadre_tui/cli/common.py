@@ -1,0 +1,106 @@
+"""What every subcommand shares: the resolved settings, opening the store, failing cleanly."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import click
+
+from cadre_tui import i18n, paths
+from cadre_tui.errors import CadreError
+from cadre_tui.i18n import t
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the options decided, handed to every subcommand."""
+
+    db: Path
+    demo: bool
+    read_only: bool
+    allow_old_sqlite: bool
+    lang: str
+
+
+def fail(message: str) -> None:
+    """One clear line on stderr and exit status 1."""
+    click.echo(t("cli.error_prefix", message=message), err=True)
+    sys.exit(1)
+
+
+def describe_sqlite_error(exc: Exception, path: Path) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return t("error.db_locked", path=str(path))
+    return t("error.db_unreadable", path=str(path), reason=text)
+
+
+def ensure_demo(settings: Settings) -> None:
+    """Build the demo database on first use; reuse it after."""
+    path = settings.db
+    if path.exists() and path.stat().st_size > 0:
+        return
+    from cadre_tui.services.demo import build_demo
+
+    click.echo(t("cli.demo_building", path=str(path)), err=True)
+    try:
+        build_demo(path)
+    except CadreError as exc:
+        fail(exc.message())
+
+
+def open_store(settings: Settings, *, create: bool = False):  # -> store.database.Database
+    """Open the database; for subcommands a missing file is an error, not a new file."""
+    from cadre_tui.store.database import open_database
+    from cadre_tui.store.sqlite import sqlite3
+
+    if settings.demo:
+        ensure_demo(settings)
+    try:
+        return open_database(
+            settings.db,
+            read_only=settings.read_only,
+            allow_old_sqlite=settings.allow_old_sqlite,
+            create=create,
+        )
+    except CadreError as exc:
+        fail(exc.message())
+    except sqlite3.DatabaseError as exc:
+        fail(describe_sqlite_error(exc, settings.db))
+
+
+def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Eager callback: the language is known before any other option is reported on."""
+    if value is not None or ctx.parent is None:
+        i18n.set_language(i18n.resolve_language(value))
+    return value
+
+
+def subcommand_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--db`` and ``--lang`` on every subcommand too (they override the group's)."""
+
+    @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
+                  default=None, help="Database file (overrides the group's --db).")
+    @click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True,
+                  expose_value=True, callback=set_language, help="Output language.")
+    @click.pass_obj
+    @functools.wraps(func)
+    def wrapper(settings: Settings, db_path: Path | None, lang: str | None, **kwargs: Any) -> Any:
+        if db_path is not None:
+            settings = replace(settings, db=db_path, demo=False)
+        if lang is not None:
+            settings = replace(settings, lang=lang)
+        return func(settings, **kwargs)
+
+    return wrapper
+
+
+def resolve_group_database(db_path: Path | None, demo: bool) -> Path:
+    if demo and db_path is not None:
+        fail(t("cli.demo_and_db"))
+    return paths.demo_database() if demo else paths.resolve_database(db_path)

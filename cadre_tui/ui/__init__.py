@@ -1,0 +1,1 @@
+"""Textual screens and widgets. Talks to services and store functions, never SQL."""
