@@ -24,8 +24,9 @@ def cache_dir() -> Path:
 
 def parse_args(description: str, default_sizes: list[int]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
-    parser.add_argument("--sizes", default=",".join(map(str, default_sizes)),
-                        help="comma-separated pool sizes")
+    parser.add_argument(
+        "--sizes", default=",".join(map(str, default_sizes)), help="comma-separated pool sizes"
+    )
     parser.add_argument("--runs", type=int, default=10, help="repetitions per operation")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
@@ -57,8 +58,14 @@ def run_process(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / 1024
 
 
-def summarise(bench: str, op: str, size: int, seconds: list[float], rss_mb: list[float],
-              baseline_ms: float | None = None) -> dict:
+def summarise(
+    bench: str,
+    op: str,
+    size: int,
+    seconds: list[float],
+    rss_mb: list[float],
+    baseline_ms: float | None = None,
+) -> dict:
     ms = sorted(s * 1000 for s in seconds)
     median = statistics.median(ms)
     p95 = ms[min(len(ms) - 1, round(0.95 * (len(ms) - 1)))]
@@ -78,11 +85,16 @@ def report(rows: list[dict], as_json: bool) -> None:
         for row in rows:
             print(json.dumps(row))
         return
-    header = f"{'operation':<28}{'size':>10}{'median ms':>12}{'p95 ms':>10}{'peak RSS MB':>13}{'ratio':>8}"
+    header = (
+        f"{'operation':<28}{'size':>10}{'median ms':>12}{'p95 ms':>10}"
+        f"{'peak RSS MB':>13}{'ratio':>8}"
+    )
     print(header)
     print("-" * len(header))
     for r in rows:
         ratio = "" if r["baseline_ratio"] is None else f"{r['baseline_ratio']:.2f}"
         rss = "" if r["peak_rss_mb"] is None else f"{r['peak_rss_mb']:.1f}"
-        print(f"{r['op']:<28}{r['size']:>10}{r['median_ms']:>12.1f}{r['p95_ms']:>10.1f}"
-              f"{rss:>13}{ratio:>8}")
+        print(
+            f"{r['op']:<28}{r['size']:>10}{r['median_ms']:>12.1f}{r['p95_ms']:>10.1f}"
+            f"{rss:>13}{ratio:>8}"
+        )

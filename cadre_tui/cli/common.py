@@ -33,13 +33,6 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def describe_sqlite_error(exc: Exception, path: Path) -> str:
-    text = str(exc)
-    if "locked" in text or "busy" in text:
-        return t("error.db_locked", path=str(path))
-    return t("error.db_unreadable", path=str(path), reason=text)
-
-
 def ensure_demo(settings: Settings) -> None:
     """Build the demo database on first use; reuse it after."""
     path = settings.db
@@ -56,6 +49,7 @@ def ensure_demo(settings: Settings) -> None:
 
 def open_store(settings: Settings, *, create: bool = False):  # -> store.database.Database
     """Open the database; for subcommands a missing file is an error, not a new file."""
+    from cadre_tui.store.connection import database_error
     from cadre_tui.store.database import open_database
     from cadre_tui.store.sqlite import sqlite3
 
@@ -71,7 +65,7 @@ def open_store(settings: Settings, *, create: bool = False):  # -> store.databas
     except CadreError as exc:
         fail(exc.message())
     except sqlite3.DatabaseError as exc:
-        fail(describe_sqlite_error(exc, settings.db))
+        fail(database_error(exc, settings.db).message())
 
 
 def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -84,10 +78,22 @@ def set_language(ctx: click.Context, param: click.Parameter, value: str | None) 
 def subcommand_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--db`` and ``--lang`` on every subcommand too (they override the group's)."""
 
-    @click.option("--db", "db_path", type=click.Path(dir_okay=False, path_type=Path),
-                  default=None, help="Database file (overrides the group's --db).")
-    @click.option("--lang", type=click.Choice(i18n.LANGUAGES), default=None, is_eager=True,
-                  expose_value=True, callback=set_language, help="Output language.")
+    @click.option(
+        "--db",
+        "db_path",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=None,
+        help="Database file (overrides the group's --db).",
+    )
+    @click.option(
+        "--lang",
+        type=click.Choice(i18n.LANGUAGES),
+        default=None,
+        is_eager=True,
+        expose_value=True,
+        callback=set_language,
+        help="Output language.",
+    )
     @click.pass_obj
     @functools.wraps(func)
     def wrapper(settings: Settings, db_path: Path | None, lang: str | None, **kwargs: Any) -> Any:

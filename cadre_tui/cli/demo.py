@@ -10,8 +10,12 @@ from cadre_tui.i18n import t
 
 
 @click.command()
-@click.option("--cadres", type=click.IntRange(1, 5_000_000), default=None,
-              help="Pool size (default: the seed's ~520).")
+@click.option(
+    "--cadres",
+    type=click.IntRange(1, 5_000_000),
+    default=None,
+    help="Pool size (default: the seed's ~520).",
+)
 @click.option("--force", is_flag=True, help="Replace a database that already holds data.")
 @subcommand_options
 def demo(settings: Settings, cadres: int | None, force: bool) -> None:
@@ -24,6 +28,13 @@ def demo(settings: Settings, cadres: int | None, force: bool) -> None:
         summary = build_demo(settings.db, cadres=cadres, force=force)
     except CadreError as exc:
         fail(exc.message())
-    click.echo(t("cli.demo_built", path=str(settings.db), cadres=summary.cadres,
-                 batches=summary.batches, groups=summary.groups,
-                 entries=summary.figure_entries))
+    click.echo(
+        t(
+            "cli.demo_built",
+            path=str(settings.db),
+            cadres=summary.cadres,
+            batches=summary.batches,
+            groups=summary.groups,
+            entries=summary.figure_entries,
+        )
+    )

@@ -15,17 +15,28 @@ from cadre_tui.services import reports
 
 @click.command()
 @click.option("--batch", "batch_number", type=int, default=None, help="Only this batch number.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "markdown"]),
-              default="table", help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "json", "markdown"]),
+    default="table",
+    help="Output format.",
+)
 @subcommand_options
 def status(settings: Settings, batch_number: int | None, fmt: str) -> None:
     """Each batch's cadres and metric totals, per receiving unit and mode."""
+    from cadre_tui.store.connection import database_error
+    from cadre_tui.store.sqlite import sqlite3
+
     database = open_store(settings)
-    conn = database.connect()
     try:
-        programme = reports.programme_status(conn, batch_number)
-    finally:
-        conn.close()
+        conn = database.connect()
+        try:
+            programme = reports.programme_status(conn, batch_number)
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        fail(database_error(exc, settings.db).message())
     if batch_number is not None and not programme.batches:
         fail(t("cli.no_such_batch", number=batch_number))
     if fmt == "json":
@@ -56,8 +67,13 @@ def _rows(batch: reports.BatchStatus) -> list[list[str]]:
 
 
 def _title(batch: reports.BatchStatus) -> str:
-    return t("status.batch_title", number=batch.number, name=batch.name,
-             state=batch.state.label(), cadres=batch.cadres)
+    return t(
+        "status.batch_title",
+        number=batch.number,
+        name=batch.name,
+        state=batch.state.label(),
+        cadres=batch.cadres,
+    )
 
 
 def markdown(programme: reports.ProgrammeStatus) -> str:

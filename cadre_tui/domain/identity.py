@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARACTERS = "10X98765432"
-_ID_SHAPE = re.compile(r"^\d{17}[\dX]$")
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_ID_SHAPE = re.compile(r"^[0-9]{17}[0-9X]$")
+_MOBILE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def normalise_text(value: str) -> str:
@@ -24,7 +24,7 @@ def normalise_text(value: str) -> str:
 
 def id_check_character(first17: str) -> str:
     """The 18th character GB 11643 gives for the first 17 digits."""
-    if len(first17) != 17 or not first17.isdigit():
+    if len(first17) != 17 or not (first17.isascii() and first17.isdigit()):
         raise ValueError("the first 17 characters of an ID number must be digits")
     total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
     return ID_CHECK_CHARACTERS[total % 11]
@@ -78,7 +78,7 @@ def parse_id_number(raw: str) -> IdNumber:
 def make_id_number(region: str, birth: dt.date, sequence: int, gender: str) -> str:
     """Build a valid ID number: 6-digit region, birth date, 3-digit sequence with
     the gender's parity, and the check character (for demo and test data)."""
-    if len(region) != 6 or not region.isdigit():
+    if len(region) != 6 or not (region.isascii() and region.isdigit()):
         raise ValueError("region must be 6 digits")
     seq = sequence % 1000
     want_odd = gender == "M"

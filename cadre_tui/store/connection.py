@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -80,7 +81,9 @@ def connect(
         try:
             create_database_file(db_path)
         except OSError as exc:
-            raise CadreError("error.db_cannot_create", path=str(db_path), reason=exc.strerror) from exc
+            raise CadreError(
+                "error.db_cannot_create", path=str(db_path), reason=exc.strerror
+            ) from exc
     try:
         if read_only:
             conn = sqlite3.connect(
@@ -97,12 +100,33 @@ def connect(
         if read_only:
             conn.execute("PRAGMA query_only=ON")
         else:
-            conn.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(conn)
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
-        raise CadreError("error.db_unreadable", path=str(db_path), reason=str(exc)) from exc
+        raise database_error(exc, db_path) from exc
     return conn
+
+
+def database_error(exc: Exception, path: Path) -> CadreError:
+    """The user's words for an SQLite failure: locked by someone else, or unreadable."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return CadreError("error.db_locked", path=str(path))
+    return CadreError("error.db_unreadable", path=str(path), reason=text)
+
+
+def _enable_wal(conn: sqlite3.Connection) -> None:
+    """Two processes switching a new file to WAL get SQLITE_BUSY without the busy handler; retry."""
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.005)
 
 
 @contextlib.contextmanager

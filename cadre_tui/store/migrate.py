@@ -31,17 +31,18 @@ def migration_names() -> list[str]:
 def split_statements(script: str) -> list[str]:
     """Split a script into statements; triggers' inner semicolons stay inside."""
     statements: list[str] = []
-    current = ""
-    for line in script.splitlines(keepends=True):
-        current += line
-        if sqlite3.complete_statement(current):
-            if current.strip():
-                statements.append(current.strip())
-            current = ""
-    if current.strip() and not all(
-        ln.strip().startswith("--") or not ln.strip() for ln in current.splitlines()
+    start = 0
+    for index, char in enumerate(script):
+        if char == ";" and sqlite3.complete_statement(script[start : index + 1]):
+            statement = script[start : index + 1].strip()
+            if statement != ";":
+                statements.append(statement)
+            start = index + 1
+    rest = script[start:]
+    if rest.strip() and not all(
+        ln.strip().startswith("--") or not ln.strip() for ln in rest.splitlines()
     ):
-        raise ValueError(f"incomplete SQL statement at end of script: {current[:80]!r}")
+        raise ValueError(f"incomplete SQL statement at end of script: {rest[:80]!r}")
     return statements
 
 
@@ -87,7 +88,9 @@ def migrate(conn: sqlite3.Connection) -> list[str]:
     with transaction(conn):
         todo = pending_names(conn)
         if todo:
-            _build_migrations().apply(Database(conn, recursive_triggers=False, execute_plugins=False))
+            _build_migrations().apply(
+                Database(conn, recursive_triggers=False, execute_plugins=False)
+            )
     return todo
 
 

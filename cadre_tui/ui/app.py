@@ -25,8 +25,9 @@ class CadreApp(TranslatedBindings, App[None]):
 
     BINDINGS = [
         Binding("question_mark,f1", "help", "key.help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "key.palette", id="app.palette", show=False,
-                priority=True),
+        Binding(
+            "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
+        ),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -58,8 +59,9 @@ class CadreApp(TranslatedBindings, App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen, and every binding of the current screen, from the palette."""
-        yield SystemCommand(t("palette.dashboard"), t("palette.dashboard_help"),
-                            self.action_show_dashboard)
+        yield SystemCommand(
+            t("palette.dashboard"), t("palette.dashboard_help"), self.action_show_dashboard
+        )
         seen: set[str] = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             ident = binding.id

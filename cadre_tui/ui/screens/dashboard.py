@@ -67,8 +67,9 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
             self.post_message(LoadFailed(exc.message()))
             return
         except Exception as exc:  # noqa: BLE001 - a read failure is shown, not raised
-            self.post_message(LoadFailed(t("error.db_unreadable", path=str(database.path),
-                                           reason=str(exc))))
+            self.post_message(
+                LoadFailed(t("error.db_unreadable", path=str(database.path), reason=str(exc)))
+            )
             return
         self.post_message(ProgrammeLoaded(status))
 
@@ -89,8 +90,15 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
     def _summary(self, status: ProgrammeStatus) -> Text:
         placed = sum(b.cadres for b in status.batches)
         active = sum(b.active_cadres for b in status.batches)
-        return Text(t("dashboard.summary", pool=status.pool_size, batches=len(status.batches),
-                      placed=placed, active=active))
+        return Text(
+            t(
+                "dashboard.summary",
+                pool=status.pool_size,
+                batches=len(status.batches),
+                placed=placed,
+                active=active,
+            )
+        )
 
     def _fill_batches(self, status: ProgrammeStatus) -> None:
         table = self.query_one("#batches", DataTable)
@@ -114,8 +122,10 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
                 Text(t("status.batch_total"), style="bold"),
                 "",
                 Text(str(sum(b.cadres for b in status.batches)), justify="right", style="bold"),
-                *(Text(format_figure(totals[c]), justify="right", style="bold")
-                  for c in METRIC_CODES),
+                *(
+                    Text(format_figure(totals[c]), justify="right", style="bold")
+                    for c in METRIC_CODES
+                ),
                 key="total",
             )
 
@@ -151,9 +161,15 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
         current = [b for b in status.batches if b.state is BatchState.ACTIVE]
         if not current:
             return Text(t("dashboard.no_active_batch"))
-        table = Table(box=None, show_header=False, pad_edge=False, expand=False,
-                      title=t("dashboard.progress_title"), title_justify="left",
-                      title_style="bold")
+        table = Table(
+            box=None,
+            show_header=False,
+            pad_edge=False,
+            expand=False,
+            title=t("dashboard.progress_title"),
+            title_justify="left",
+            title_style="bold",
+        )
         table.add_column(no_wrap=True)
         table.add_column(no_wrap=True)
         table.add_column(justify="right", no_wrap=True)
