@@ -15,32 +15,36 @@ from cadre_tui import __version__, i18n
 from cadre_tui.cli.common import Settings, open_store, resolve_group_database, set_language
 from cadre_tui.cli.demo import demo
 from cadre_tui.cli.status import status
+from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
+@click.group(
+    cls=TranslatedGroup,
+    invoke_without_command=True,
+    help="cli.help.main",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@option(
     "--db",
     "db_path",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Database file (default: per-user data folder; env CADRE_TUI_DB).",
+    help="cli.help.db",
 )
-@click.option("--demo", is_flag=True, help="Use the demo programme's own database.")
-@click.option(
+@option("--demo", is_flag=True, help="cli.help.demo")
+@option(
     "--lang",
     type=click.Choice(i18n.LANGUAGES),
     default=None,
     is_eager=True,
     callback=set_language,
-    help="Interface language (default: from the locale).",
+    help="cli.help.lang",
 )
-@click.option("--read-only", is_flag=True, help="Open the database read-only.")
-@click.option(
-    "--allow-old-sqlite",
-    is_flag=True,
-    help="Run on an SQLite older than 3.51.3 (risk of WAL corruption).",
+@option("--read-only", is_flag=True, help="cli.help.read_only")
+@option("--allow-old-sqlite", is_flag=True, help="cli.help.allow_old_sqlite")
+@click.version_option(
+    __version__, "--version", prog_name="cadre-tui", cls=TranslatedOption, help="cli.help.version"
 )
-@click.version_option(__version__, "--version", prog_name="cadre-tui")
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -50,7 +54,7 @@ def main(
     read_only: bool,
     allow_old_sqlite: bool,
 ) -> None:
-    """cadre-tui: the cadre secondment programme at the keyboard."""
+    """Open the app, or run a subcommand (help text: cli.help.main)."""
     ctx.obj = Settings(
         db=resolve_group_database(db_path, demo),
         demo=demo,

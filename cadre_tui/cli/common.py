@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from cadre_tui import i18n, paths
+from cadre_tui.cli.translated import option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 
@@ -78,21 +79,21 @@ def set_language(ctx: click.Context, param: click.Parameter, value: str | None) 
 def subcommand_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--db`` and ``--lang`` on every subcommand too (they override the group's)."""
 
-    @click.option(
+    @option(
         "--db",
         "db_path",
         type=click.Path(dir_okay=False, path_type=Path),
         default=None,
-        help="Database file (overrides the group's --db).",
+        help="cli.help.db_sub",
     )
-    @click.option(
+    @option(
         "--lang",
         type=click.Choice(i18n.LANGUAGES),
         default=None,
         is_eager=True,
         expose_value=True,
         callback=set_language,
-        help="Output language.",
+        help="cli.help.lang_sub",
     )
     @click.pass_obj
     @functools.wraps(func)

@@ -5,18 +5,19 @@ from __future__ import annotations
 import click
 
 from cadre_tui.cli.common import Settings, fail, subcommand_options
+from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 
 
-@click.command()
-@click.option(
+@click.command(cls=TranslatedCommand, help="cli.help.demo_command")
+@option(
     "--cadres",
     type=click.IntRange(1, 5_000_000),
     default=None,
-    help="Pool size (default: the seed's ~520).",
+    help="cli.help.cadres",
 )
-@click.option("--force", is_flag=True, help="Replace a database that already holds data.")
+@option("--force", is_flag=True, help="cli.help.force")
 @subcommand_options
 def demo(settings: Settings, cadres: int | None, force: bool) -> None:
     """Build the demo programme into --db (or the demo database)."""

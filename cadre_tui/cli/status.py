@@ -7,20 +7,21 @@ import json
 import click
 
 from cadre_tui.cli.common import Settings, fail, open_store, subcommand_options
+from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.domain.enums import METRIC_CODES
 from cadre_tui.domain.quantities import format_figure
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
 
 
-@click.command()
-@click.option("--batch", "batch_number", type=int, default=None, help="Only this batch number.")
-@click.option(
+@click.command(cls=TranslatedCommand, help="cli.help.status")
+@option("--batch", "batch_number", type=int, default=None, help="cli.help.batch")
+@option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "markdown"]),
     default="table",
-    help="Output format.",
+    help="cli.help.format",
 )
 @subcommand_options
 def status(settings: Settings, batch_number: int | None, fmt: str) -> None:
