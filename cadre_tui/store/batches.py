@@ -41,22 +41,13 @@ def _day(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _batch(row: sqlite3.Row) -> Batch:
-    return Batch(
-        id=row["id"],
-        number=row["number"],
-        name=row["name"],
-        start_date=dt.date.fromisoformat(row["start_date"]),
-        state=BatchState(row["state"]),
-        purpose=row["purpose"],
-        planned_end=_day(row["planned_end"]),
-        allow_leaders=bool(row["allow_leaders"]),
-        closed_on=_day(row["closed_on"]),
-    )
+    values = dict(row)
+    values["start_date"] = dt.date.fromisoformat(values["start_date"])
+    values["state"] = BatchState(values["state"])
+    values["allow_leaders"] = bool(values["allow_leaders"])
+    values["planned_end"], values["closed_on"] = _day(row["planned_end"]), _day(row["closed_on"])
+    return Batch(**values)
 
 
 def _group(row: sqlite3.Row) -> WorkingGroup:
@@ -94,7 +85,7 @@ def create_batch(
                 name.strip(),
                 purpose.strip(),
                 start_date.isoformat(),
-                _iso(planned_end),
+                planned_end.isoformat() if planned_end else None,
                 int(allow_leaders),
             ),
         )
@@ -119,8 +110,10 @@ def add_batch_unit(conn: sqlite3.Connection, batch_id: int, receiving_unit_id: i
         )
 
 
-def start_batch(conn: sqlite3.Connection, batch_id: int) -> Batch:
-    """Planning → active: its groups start work and its placed cadres become seconded."""
+def start_batch(conn: sqlite3.Connection, batch_id: int, *, at: str | None = None) -> Batch:
+    """Planning → active: its groups start work and its placed cadres become seconded.
+
+    ``at`` stamps the cadres' updated_at (default now; a replayed history passes its own)."""
     with transaction(conn):
         batch = open_batch(conn, batch_id)
         conn.execute("UPDATE batches SET state = 'active' WHERE id = ?", (batch_id,))
@@ -129,14 +122,16 @@ def start_batch(conn: sqlite3.Connection, batch_id: int) -> Batch:
             " WHERE batch_id = ? AND state = 'forming'",
             (batch_id,),
         )
-        set_cadres_status(conn, _active_cadres(conn, batch_id), CadreStatus.SECONDED)
+        set_cadres_status(conn, _active_cadres(conn, batch_id), CadreStatus.SECONDED, at=at)
         audit.record(conn, "start", "batch", batch_id, {"state": batch.state}, {"state": "active"})
         return get_batch(conn, batch_id)
 
 
-def close_batch(conn: sqlite3.Connection, batch_id: int, closed_on: dt.date) -> Batch:
+def close_batch(
+    conn: sqlite3.Connection, batch_id: int, closed_on: dt.date, *, at: str | None = None
+) -> Batch:
     """End the round: every active placement ends on ``closed_on`` and its cadre
-    returns to the pool."""
+    returns to the pool (``at`` as for :func:`start_batch`)."""
     with transaction(conn):
         batch = open_batch(conn, batch_id)
         if closed_on < batch.start_date:
@@ -156,7 +151,7 @@ def close_batch(conn: sqlite3.Connection, batch_id: int, closed_on: dt.date) -> 
             "UPDATE batches SET state = 'closed', closed_on = ? WHERE id = ?",
             (closed_on.isoformat(), batch_id),
         )
-        set_cadres_status(conn, cadre_ids, CadreStatus.AVAILABLE)
+        set_cadres_status(conn, cadre_ids, CadreStatus.AVAILABLE, at=at)
         audit.record(
             conn,
             "close",
@@ -180,6 +175,7 @@ def _active_cadres(conn: sqlite3.Connection, batch_id: int) -> list[int]:
 
 
 def open_batch(conn: sqlite3.Connection, batch_id: int) -> Batch:
+    """The batch, if it can still change: a closed batch is history."""
     batch = get_batch(conn, batch_id)
     if batch.state == BatchState.CLOSED:
         raise CadreError("store.batch.closed", number=batch.number)
@@ -198,14 +194,8 @@ def list_batches(conn: sqlite3.Connection) -> list[Batch]:
 
 
 def batch_unit_ids(conn: sqlite3.Connection, batch_id: int) -> list[int]:
-    return [
-        row[0]
-        for row in conn.execute(
-            "SELECT receiving_unit_id FROM batch_units WHERE batch_id = ?"
-            " ORDER BY receiving_unit_id",
-            (batch_id,),
-        )
-    ]
+    sql = "SELECT receiving_unit_id FROM batch_units WHERE batch_id = ? ORDER BY 1"
+    return [row[0] for row in conn.execute(sql, (batch_id,))]
 
 
 # -- working groups --------------------------------------------------------------
@@ -233,11 +223,7 @@ def create_working_group(
             add_batch_unit(conn, batch_id, receiving_unit_id)
         if liaison_officer_id is not None:
             get_officer(conn, liaison_officer_id)
-        clean = name.strip()
-        if conn.execute(
-            "SELECT 1 FROM working_groups WHERE batch_id = ? AND name = ?", (batch_id, clean)
-        ).fetchone():
-            raise CadreError("store.group.name_taken", name=clean)
+        clean = _free_name(conn, batch_id, name)
         state = GroupState.ACTIVE if batch.state == BatchState.ACTIVE else GroupState.FORMING
         cursor = conn.execute(
             "INSERT INTO working_groups (batch_id, receiving_unit_id, name, mode, state,"
@@ -263,6 +249,17 @@ def create_working_group(
     return group
 
 
+def _free_name(conn: sqlite3.Connection, batch_id: int, name: str, group_id: int = 0) -> str:
+    """Group names are unique in a batch: say which one is taken."""
+    clean = name.strip()
+    if conn.execute(
+        "SELECT 1 FROM working_groups WHERE batch_id = ? AND name = ? AND id != ?",
+        (batch_id, clean, group_id),
+    ).fetchone():
+        raise CadreError("store.group.name_taken", name=clean)
+    return clean
+
+
 def update_working_group(
     conn: sqlite3.Connection, group_id: int, *, expected_version: int | None = None, **changes: Any
 ) -> WorkingGroup:
@@ -273,17 +270,20 @@ def update_working_group(
         raise ValueError(f"not editable on a working group: {sorted(unknown)}")
     with transaction(conn):
         before = get_working_group(conn, group_id)
+        open_batch(conn, before.batch_id)
         if expected_version is not None and before.row_version != expected_version:
             raise CadreError("store.group.changed_elsewhere", name=before.name)
         if changes.get("liaison_officer_id") is not None:
             get_officer(conn, changes["liaison_officer_id"])
+        if "name" in changes:
+            changes["name"] = _free_name(conn, before.batch_id, changes["name"], group_id)
+        if not changes:
+            return before
         assignments = ", ".join(f"{field} = ?" for field in changes)
-        if changes:
-            conn.execute(
-                f"UPDATE working_groups SET {assignments}, row_version = row_version + 1"
-                " WHERE id = ?",
-                (*changes.values(), group_id),
-            )
+        conn.execute(
+            f"UPDATE working_groups SET {assignments}, row_version = row_version + 1 WHERE id = ?",
+            (*changes.values(), group_id),
+        )
         after = get_working_group(conn, group_id)
         old = asdict(before)
         audit.record(

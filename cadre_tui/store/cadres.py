@@ -8,7 +8,6 @@ compute them.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -70,19 +69,9 @@ def _cadre(row: sqlite3.Row) -> Cadre:
     )
 
 
-_TEXT_FIELDS = (
-    "ethnicity",
-    "native_place",
-    "education",
-    "degree",
-    "post",
-    "rank",
-    "grassroots_experience",
-)
-
-
-def checked_record(record: NewCadre) -> NewCadre:
-    """The record normalised (NFKC, upper-case X) and validated, or CadreError.
+def _checked_fields(record: NewCadre) -> tuple[Any, ...]:
+    """The record's fields normalised (NFKC, upper-case X) and validated, in
+    :data:`NEW_CADRE_FIELDS` order, or CadreError.
 
     The ID number is the authority: a birth date or gender that disagrees with
     it is a typing error in one of the two, and the user must say which.
@@ -94,63 +83,77 @@ def checked_record(record: NewCadre) -> NewCadre:
         identity = parse_id_number(record.id_number)
     except IdNumberError as exc:
         raise CadreError(f"validate.id_number.{exc.reason}", value=exc.value) from exc
-    if identity.birth_date != record.birth_date:
+    birth = record.birth_date
+    if identity.birth_date != birth:
         raise CadreError(
             "store.cadre.birth_date_mismatch",
-            birth_date=record.birth_date.isoformat(),
+            birth_date=birth.isoformat(),
             id_birth_date=identity.birth_date.isoformat(),
             id_number=mask_id_number(identity.value),
         )
     gender = Gender(record.gender)
     if identity.gender != gender.value:
         raise CadreError("store.cadre.gender_mismatch", id_number=mask_id_number(identity.value))
-    for field in ("party_joined_on", "work_started_on"):
-        day = getattr(record, field)
-        if day is not None and day <= record.birth_date:
+    joined, started = record.party_joined_on, record.work_started_on
+    for day in (joined, started):
+        if day is not None and day <= birth:
             raise CadreError("store.cadre.date_before_birth", date=day.isoformat())
     party = PartyStatus(record.party_status)
-    normal = {
-        "name": name,
-        "id_number": identity.value,
-        "gender": gender,
-        "phone": checked_phone(record.phone),
-        "category": CadreCategory(record.category),
-        "party_status": party,
-        "party_joined_on": record.party_joined_on if party.is_party_member else None,
-        "status": CadreStatus(record.status),
-        **{field: normalise_text(getattr(record, field)) for field in _TEXT_FIELDS},
-    }
-    if tuple(normal.values()) == tuple(getattr(record, key) for key in normal):
-        return record
-    return dataclasses.replace(record, **normal)
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day is not None else None
-
-
-def _stored_values(r: NewCadre, at: str) -> tuple[Any, ...]:
-    """The INSERT parameters of a checked record, in :data:`STORED_COLUMNS` order."""
-    pinyin, initials = name_spellings(r.name)
     return (
-        r.name,
-        r.gender.value,
-        r.birth_date.isoformat(),
-        r.id_number,
-        r.sending_unit_id,
-        r.category.value,
-        r.ethnicity,
-        r.native_place,
-        r.phone,
-        r.party_status.value,
-        _iso(r.party_joined_on),
-        _iso(r.work_started_on),
-        r.education,
-        r.degree,
-        r.post,
-        r.rank,
-        r.status.value,
-        r.grassroots_experience,
+        name,
+        gender,
+        birth,
+        identity.value,
+        record.sending_unit_id,
+        CadreCategory(record.category),
+        normalise_text(record.ethnicity),
+        normalise_text(record.native_place),
+        checked_phone(record.phone),
+        party,
+        joined if party.is_party_member else None,
+        started,
+        normalise_text(record.education),
+        normalise_text(record.degree),
+        normalise_text(record.post),
+        normalise_text(record.rank),
+        CadreStatus(record.status),
+        normalise_text(record.grassroots_experience),
+    )
+
+
+def checked_record(record: NewCadre) -> NewCadre:
+    """The record normalised and validated (see :func:`_checked_fields`), or CadreError."""
+    checked = _checked_fields(record)
+    if checked == tuple(getattr(record, field) for field in NEW_CADRE_FIELDS):
+        return record
+    return NewCadre(**dict(zip(NEW_CADRE_FIELDS, checked, strict=True)))
+
+
+def stored_row(record: NewCadre, at: str) -> tuple[Any, ...]:
+    """A record checked and turned into INSERT parameters (:data:`STORED_COLUMNS`
+    order) with its pinyin: what :func:`insert_cadre_rows` takes. Pure, so a
+    worker process can prepare rows while another writes."""
+    f = _checked_fields(record)
+    pinyin, initials = name_spellings(f[0])
+    return (
+        f[0],
+        f[1].value,
+        f[2].isoformat(),
+        f[3],
+        f[4],
+        f[5].value,
+        f[6],
+        f[7],
+        f[8],
+        f[9].value,
+        f[10] and f[10].isoformat(),
+        f[11] and f[11].isoformat(),
+        f[12],
+        f[13],
+        f[14],
+        f[15],
+        f[16].value,
+        f[17],
         pinyin,
         initials,
         at,
@@ -182,7 +185,7 @@ def create_cadre(conn: sqlite3.Connection, record: NewCadre) -> Cadre:
     with transaction(conn):
         get_sending_unit(conn, checked.sending_unit_id)
         _require_unique_id(conn, checked.id_number)
-        cursor = conn.execute(_INSERT, _stored_values(checked, at))
+        cursor = conn.execute(_INSERT, stored_row(checked, at))
         cadre_id = int(cursor.lastrowid)
         audit.record(conn, "create", "cadre", cadre_id, None, _audit_view(checked))
         return get_cadre(conn, cadre_id)
@@ -209,7 +212,7 @@ def update_cadre(
         changed = [field for field in NEW_CADRE_FIELDS if old[field] != new[field]]
         if not changed:
             return before
-        values = _stored_values(checked, audit.utc_now())
+        values = stored_row(checked, audit.utc_now())
         assignments = ", ".join(
             f"{column} = ?" for column in STORED_COLUMNS if column != "created_at"
         )
@@ -272,29 +275,40 @@ def set_cadres_status(
 def insert_cadres(
     conn: sqlite3.Connection, records: Iterable[NewCadre], *, at: str | None = None
 ) -> int:
-    """Bulk-add checked cadres in one transaction (demo, import, benchmarks).
+    """Bulk-add cadres, each checked, in one transaction (import, demo, benchmarks).
 
     All or nothing: the first bad record stops the whole insert, named by its
     1-based position. ``at`` fixes created_at/updated_at (the demo is
     reproducible); one audit row records the count.
     """
     stamp = at or audit.utc_now()
+
+    def rows() -> Iterable[tuple[Any, ...]]:
+        for position, record in enumerate(records, start=1):
+            try:
+                yield stored_row(record, stamp)
+            except CadreError as exc:
+                raise CadreError(
+                    "store.bulk.row_rejected", row=position, reason=t(exc.key, **exc.params)
+                ) from exc
+
+    return insert_cadre_rows(conn, rows())
+
+
+def insert_cadre_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
+    """Bulk-add rows made by :func:`stored_row` (checked where they were made),
+    in one transaction with one audit row; a duplicate ID number rejects them all."""
     count = 0
+
+    def counted() -> Iterable[Sequence[Any]]:
+        nonlocal count
+        for count, row in enumerate(rows, start=1):  # noqa: B007
+            yield row
+
     with transaction(conn):
         first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cadres").fetchone()[0]
-
-        def rows() -> Iterable[tuple[Any, ...]]:
-            nonlocal count
-            for count, record in enumerate(records, start=1):  # noqa: B007
-                try:
-                    yield _stored_values(checked_record(record), stamp)
-                except CadreError as exc:
-                    raise CadreError(
-                        "store.bulk.row_rejected", row=count, reason=t(exc.key, **exc.params)
-                    ) from exc
-
         try:
-            conn.executemany(_INSERT, rows())
+            conn.executemany(_INSERT, counted())
         except IntegrityError as exc:
             raise CadreError("store.bulk.row_rejected", row=count, reason=str(exc)) from exc
         audit.record(

@@ -1,0 +1,1 @@
+"""Workflows across store and domain: demo programme, reports, import, export. No Textual."""
