@@ -14,7 +14,9 @@ from cadre_tui.store.sqlite import sqlite3
 
 
 @pytest.fixture(autouse=True)
-def isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / ".local" / "share"))
@@ -46,3 +48,31 @@ def conn(database: Database) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
+
+
+DEMO_TODAY = __import__("datetime").date(2026, 11, 27)
+"""The demo is built as of this day in tests, so its figures never drift."""
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo programme, built once per test session; treat it as read-only."""
+    from cadre_tui.services.demo import build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    build_demo(path, today=DEMO_TODAY)
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo for tests that write."""
+    from cadre_tui.store.connection import connect
+
+    target = tmp_path / "demo-copy.db"
+    source = connect(demo_db)
+    try:
+        source.execute("VACUUM INTO ?", (str(target),))
+    finally:
+        source.close()
+    return target
