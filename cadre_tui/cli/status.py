@@ -9,7 +9,7 @@ import click
 from cadre_tui.cli.common import Settings, fail, open_store, subcommand_options
 from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.domain.enums import METRIC_CODES
-from cadre_tui.domain.quantities import format_figure
+from cadre_tui.domain.quantities import format_total
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
 
@@ -48,22 +48,27 @@ def status(settings: Settings, batch_number: int | None, fmt: str) -> None:
         print_tables(programme)
 
 
-def _headers() -> list[str]:
-    return [t("status.unit"), t("status.mode"), t("status.groups"), t("status.cadres")] + [
-        t(f"metric_short.{code}") for code in METRIC_CODES
+def _columns(batch: reports.BatchStatus) -> list[tuple[str, str]]:
+    """One column per receiving unit and mode, then the batch total: (name, mode)."""
+    return [(u.name, t(f"mode_short.{u.mode.value}")) for u in batch.units] + [
+        (t("status.batch_total"), "")
     ]
 
 
 def _rows(batch: reports.BatchStatus) -> list[list[str]]:
+    """Metrics down the side, units across: fits 80 columns with three units."""
     rows = [
-        [u.name, u.mode.label(), str(u.groups), str(u.cadres)]
-        + [format_figure(u.totals[code]) for code in METRIC_CODES]
-        for u in batch.units
+        [t("status.groups")]
+        + [str(u.groups) for u in batch.units]
+        + [str(sum(u.groups for u in batch.units))],
+        [t("status.cadres")] + [str(u.cadres) for u in batch.units] + [str(batch.cadres)],
     ]
-    rows.append(
-        [t("status.batch_total"), "", str(sum(u.groups for u in batch.units)), str(batch.cadres)]
-        + [format_figure(batch.totals[code]) for code in METRIC_CODES]
-    )
+    for code in METRIC_CODES:
+        rows.append(
+            [t(f"metric_short.{code}")]
+            + [format_total(u.totals[code]) for u in batch.units]
+            + [format_total(batch.totals[code])]
+        )
     return rows
 
 
@@ -79,11 +84,15 @@ def _title(batch: reports.BatchStatus) -> str:
 
 def markdown(programme: reports.ProgrammeStatus) -> str:
     lines: list[str] = []
+    if not programme.batches:
+        return t("status.no_batches") + "\n"
     for batch in programme.batches:
         lines += [f"## {_title(batch)}", ""]
-        headers = _headers()
+        headers = [t("status.item")] + [
+            f"{name}（{mode}）" if mode else name for name, mode in _columns(batch)
+        ]
         lines.append("| " + " | ".join(headers) + " |")
-        lines.append("|" + "|".join(["---"] * 2 + ["---:"] * (len(headers) - 2)) + "|")
+        lines.append("|---|" + "|".join(["---:"] * (len(headers) - 1)) + "|")
         lines += ["| " + " | ".join(row) + " |" for row in _rows(batch)]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
@@ -98,12 +107,10 @@ def print_tables(programme: reports.ProgrammeStatus) -> None:
         console.print(t("status.no_batches"))
         return
     for batch in programme.batches:
-        table = Table(title=_title(batch), title_justify="left", show_lines=False)
-        for index, header in enumerate(_headers()):
-            table.add_column(header, justify="left" if index < 2 else "right", no_wrap=index < 2)
-        rows = _rows(batch)
-        for row in rows[:-1]:
-            table.add_row(*row)
-        table.add_section()
-        table.add_row(*rows[-1], style="bold")
+        table = Table(title=_title(batch), title_justify="left")
+        table.add_column(t("status.item"), no_wrap=True)
+        for name, mode in _columns(batch):
+            table.add_column(f"{name}\n{mode}" if mode else name, justify="right", no_wrap=True)
+        for index, row in enumerate(_rows(batch)):
+            table.add_row(*row, end_section=index == 1)
         console.print(table)

@@ -12,6 +12,11 @@ def format_figure(value: float) -> str:
     return f"{value:,.1f}"
 
 
+def format_total(value: float) -> str:
+    """A total for a table cell: whole units (a tenth of a m² is noise at this scale)."""
+    return format_figure(round(value))
+
+
 def percent_of(value: float, target: float | None) -> float | None:
     if not target:
         return None

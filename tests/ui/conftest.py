@@ -13,11 +13,16 @@ from textual.app import App
 def render_screen_text(app: App) -> str:
     """The current screen as plain text, exactly as laid out in the terminal."""
     width, height = app.size
-    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
-                      color_system="truecolor", record=True, legacy_windows=False)
-    update = app.screen._compositor.render_update(
-        full=True, screen_stack=app._background_screens
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        record=True,
+        legacy_windows=False,
     )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
     console.print(update)
     return console.export_text()
 

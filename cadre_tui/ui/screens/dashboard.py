@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from cadre_tui.domain.enums import METRIC_CODES, BatchState
-from cadre_tui.domain.quantities import format_figure, percent_of
+from cadre_tui.domain.quantities import format_total, percent_of
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
@@ -113,7 +113,7 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
                 t("dashboard.batch_label", number=batch.number),
                 batch.state.label(),
                 Text(str(batch.cadres), justify="right"),
-                *(Text(format_figure(batch.totals[c]), justify="right") for c in METRIC_CODES),
+                *(Text(format_total(batch.totals[c]), justify="right") for c in METRIC_CODES),
                 key=str(batch.number),
             )
         if len(status.batches) > 1:
@@ -123,7 +123,7 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
                 "",
                 Text(str(sum(b.cadres for b in status.batches)), justify="right", style="bold"),
                 *(
-                    Text(format_figure(totals[c]), justify="right", style="bold")
+                    Text(format_total(totals[c]), justify="right", style="bold")
                     for c in METRIC_CODES
                 ),
                 key="total",
@@ -150,7 +150,7 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
             table.add_row(
                 unit.name,
                 unit.mode.label(),
-                "、".join(str(n) for n in sorted(numbers)),
+                t("dashboard.list_separator").join(str(n) for n in sorted(numbers)),
                 Text(str(groups), justify="right"),
                 Text(str(cadres), justify="right"),
                 Text(str(active), justify="right"),
@@ -186,8 +186,8 @@ def _progress_row(batch: BatchStatus, code: str) -> tuple[str, Text, str]:
     share = percent_of(value, target)
     label = t("dashboard.progress_label", number=batch.number, metric=t(f"metric_short.{code}"))
     if share is None:
-        return label, Text("·" * BAR_WIDTH, style="dim"), format_figure(value)
+        return label, Text("·" * BAR_WIDTH, style="dim"), format_total(value)
     filled = min(BAR_WIDTH, round(BAR_WIDTH * share / 100))
     bar = Text("█" * filled, style="bold") + Text("░" * (BAR_WIDTH - filled), style="dim")
-    figures = f"{format_figure(value)} / {format_figure(target or 0)}  {share:.0f}%"
+    figures = f"{format_total(value)} / {format_total(target or 0)}  {share:.0f}%"
     return label, bar, figures
