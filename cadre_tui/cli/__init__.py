@@ -13,8 +13,6 @@ import click
 
 from cadre_tui import __version__, i18n
 from cadre_tui.cli.common import Settings, open_store, resolve_group_database, set_language
-from cadre_tui.cli.demo import demo
-from cadre_tui.cli.status import status
 from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 
 
@@ -22,6 +20,10 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     cls=TranslatedGroup,
     invoke_without_command=True,
     help="cli.help.main",
+    lazy_commands={
+        "demo": "cadre_tui.cli.demo:demo",
+        "status": "cadre_tui.cli.status:status",
+    },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 @option(
@@ -71,7 +73,3 @@ def run_app(settings: Settings) -> None:
     from cadre_tui.ui.app import EXIT_AFTER_PAINT_ENV, CadreApp
 
     CadreApp(database).run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
-
-
-main.add_command(status)
-main.add_command(demo)

@@ -71,12 +71,30 @@ class TranslatedCommand(_TranslatedHelp, click.Command):
 
 
 class TranslatedGroup(_TranslatedHelp, click.Group):
+    """Subcommands are named ``module:attribute`` and imported only when run or
+    listed, so opening the app never pays for the reports behind ``status``."""
+
+    def __init__(self, *args: Any, lazy_commands: dict[str, str] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy_commands and name not in self.commands:
+            import importlib
+
+            module, _, attribute = self.lazy_commands[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         rows = []
         for name in self.list_commands(ctx):
             command = self.get_command(ctx, name)
             if command is not None and not command.hidden:
-                rows.append((name, command.get_short_help_str(formatter.width - 20)))
+                rows.append((name, command.get_short_help_str(formatter.width - 12)))
         if rows:
             with formatter.section(t("cli.help.commands")):
                 formatter.write_dl(rows)
