@@ -72,6 +72,11 @@ def current_language() -> str:
     return _current
 
 
+def has(key: str) -> bool:
+    """True when ``key`` is a catalog key (English is the reference catalog)."""
+    return key in catalog("en")
+
+
 def t(key: str, /, lang: str | None = None, **params: Any) -> str:
     """The string for ``key`` in the current (or given) language, formatted with ``params``."""
     text = catalog(lang or _current).get(key)

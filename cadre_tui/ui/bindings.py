@@ -1,4 +1,4 @@
-"""Bindings are declared with catalog keys as descriptions and translated per
+"""Bindings are declared with catalog keys (any key) as descriptions and translated per
 instance, so the footer, help and palette follow the language chosen at start."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import dataclasses
 from textual.binding import Binding
 from textual.dom import DOMNode
 
-from cadre_tui.i18n import t
+from cadre_tui.i18n import has, t
 
 
 def translate_bindings(node: DOMNode) -> None:
@@ -19,7 +19,7 @@ def translate_bindings(node: DOMNode) -> None:
 
 
 def _translated(binding: Binding) -> Binding:
-    if not binding.description.startswith("key."):
+    if not has(binding.description):
         return binding
     return dataclasses.replace(binding, description=t(binding.description))
 
