@@ -22,6 +22,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     help="cli.help.main",
     lazy_commands={
         "demo": "cadre_tui.cli.demo:demo",
+        "round": "cadre_tui.cli.round:round_command",
         "status": "cadre_tui.cli.status:status",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -43,6 +44,12 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     help="cli.help.lang",
 )
 @option("--read-only", is_flag=True, help="cli.help.read_only")
+@option(
+    "--screen",
+    type=click.Choice(["dashboard", "pool"]),
+    default="dashboard",
+    help="cli.help.screen",
+)
 @option("--allow-old-sqlite", is_flag=True, help="cli.help.allow_old_sqlite")
 @click.version_option(
     __version__, "--version", prog_name="cadre-tui", cls=TranslatedOption, help="cli.help.version"
@@ -54,6 +61,7 @@ def main(
     demo: bool,
     lang: str | None,
     read_only: bool,
+    screen: str,
     allow_old_sqlite: bool,
 ) -> None:
     """Open the app, or run a subcommand (help text: cli.help.main)."""
@@ -65,11 +73,11 @@ def main(
         lang=i18n.current_language(),
     )
     if ctx.invoked_subcommand is None:
-        run_app(ctx.obj)
+        run_app(ctx.obj, screen)
 
 
-def run_app(settings: Settings) -> None:
+def run_app(settings: Settings, screen: str = "dashboard") -> None:
     database = open_store(settings, create=not settings.read_only)
     from cadre_tui.ui.app import EXIT_AFTER_PAINT_ENV, CadreApp
 
-    CadreApp(database).run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
+    CadreApp(database, start=screen).run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))

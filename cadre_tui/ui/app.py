@@ -1,4 +1,5 @@
-"""The Textual application: header, footer, help, command palette, dashboard."""
+"""The Textual application: header, footer, help, command palette, and the
+screens as modes (each keeps its state while another is shown)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,6 @@ from textual.screen import Screen
 from cadre_tui.i18n import t
 from cadre_tui.store.database import Database
 from cadre_tui.ui.bindings import TranslatedBindings
-from cadre_tui.ui.screens.dashboard import DashboardScreen
 
 EXIT_AFTER_PAINT_ENV = "CADRE_TUI_EXIT_AFTER_PAINT"
 """Set by benchmarks/startup.py: quit as soon as the dashboard has painted its data."""
@@ -23,8 +23,18 @@ class CadreApp(TranslatedBindings, App[None]):
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
+    MODES = {
+        "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
+        "pool": lambda: _screen("pool", "PoolScreen"),
+        "round": lambda: _screen("round_board", "RoundBoardScreen"),
+    }
+    """Each screen's module is imported when first shown, keeping start-up light."""
+
     BINDINGS = [
         Binding("question_mark,f1", "help", "key.help", id="app.help"),
+        Binding("f2", "switch_mode('dashboard')", "key.dashboard", show=False, id="app.dashboard"),
+        Binding("f3", "switch_mode('pool')", "key.pool", show=False, id="app.pool"),
+        Binding("f4", "switch_mode('round')", "key.round", show=False, id="app.round"),
         Binding(
             "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
         ),
@@ -32,14 +42,15 @@ class CadreApp(TranslatedBindings, App[None]):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, start: str = "dashboard") -> None:
         super().__init__()
         self.database = database
+        self.start_mode = start if start in self.MODES else "dashboard"
         self.title = t("app.title")
         self.exit_after_paint = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))
 
-    def get_default_screen(self) -> Screen:
-        return DashboardScreen()
+    def on_mount(self) -> None:
+        self.switch_mode(self.start_mode)
 
     def action_help(self) -> None:
         from cadre_tui.ui.screens.help import HelpScreen
@@ -53,15 +64,14 @@ class CadreApp(TranslatedBindings, App[None]):
                 CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
             )
 
-    def action_show_dashboard(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen, and every binding of the current screen, from the palette."""
-        yield SystemCommand(
-            t("palette.dashboard"), t("palette.dashboard_help"), self.action_show_dashboard
-        )
+        for mode in self.MODES:
+            yield SystemCommand(
+                t(f"palette.{mode}"),
+                t(f"palette.{mode}_help"),
+                lambda mode=mode: self.switch_mode(mode),
+            )
         seen: set[str] = set()
         for node, binding, enabled, _tooltip in screen.active_bindings.values():
             ident = binding.id
@@ -75,7 +85,16 @@ class CadreApp(TranslatedBindings, App[None]):
                 t("palette.key_hint", key=self.get_key_display(binding)),
                 _runner(node, binding.action),
             )
+        extra = getattr(screen, "palette_commands", None)
+        if extra is not None:
+            yield from extra()
         yield SystemCommand(t("palette.theme"), t("palette.theme_help"), self.action_change_theme)
+
+
+def _screen(module: str, name: str) -> Screen:
+    import importlib
+
+    return getattr(importlib.import_module(f"cadre_tui.ui.screens.{module}"), name)()
 
 
 def _runner(node, action: str):  # noqa: ANN001 - a DOMNode

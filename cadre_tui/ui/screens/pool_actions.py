@@ -1,0 +1,222 @@
+"""What a coordinator does to cadres from the pool screen: add, edit, archive,
+reveal, select and act on the selection, save filters. Kept apart from the
+screen's browsing so each file stays about one thing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+from textual import work
+
+from cadre_tui.domain.enums import CadreStatus
+from cadre_tui.domain.pool_query import PoolFilter
+from cadre_tui.errors import CadreError
+from cadre_tui.i18n import t
+from cadre_tui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
+from cadre_tui.ui.screens.pool_messages import ActionDone, SavedFiltersLoaded
+
+
+class PoolActions:
+    """Mixin for PoolScreen: every action that writes runs in a thread worker."""
+
+    # --- one cadre ---------------------------------------------------------------
+
+    def action_add(self) -> None:
+        from cadre_tui.ui.screens.cadre_form import CadreFormScreen
+
+        self.app.push_screen(CadreFormScreen(self.database), self._after_form)
+
+    def action_edit(self) -> None:
+        from cadre_tui.ui.screens.cadre_form import CadreFormScreen
+
+        row = self.grid.current
+        if row is not None:
+            self.app.push_screen(CadreFormScreen(self.database, row.id), self._after_form)
+
+    def _after_form(self, cadre_id: int | None) -> None:
+        if cadre_id is not None:
+            self.notify(t("pool.saved"))
+            self.refresh_query()
+
+    def action_detail(self) -> None:
+        from cadre_tui.ui.screens.cadre_detail import CadreDetailScreen
+
+        row = self.grid.current
+        if row is not None:
+            self.app.push_screen(CadreDetailScreen(row.id))
+
+    def action_archive(self) -> None:
+        row = self.grid.current
+        if row is None:
+            return
+        if row.status is CadreStatus.ARCHIVED:
+            self.notify(t("pool.already_archived", name=row.name))
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self.write_status([row.id], CadreStatus.ARCHIVED)
+
+        self.app.push_screen(ConfirmScreen(t("pool.confirm_archive", name=row.name)), confirmed)
+
+    def action_reveal(self) -> None:
+        row = self.grid.current
+        if row is not None:
+            self.write_reveal(row.id)
+
+    @work(thread=True, group="pool-write")
+    def write_reveal(self, cadre_id: int) -> None:
+        from cadre_tui.store import cadre_history
+
+        conn = self.database.connect()
+        try:
+            cadre_history.record_reveal(conn, cadre_id, ("id_number", "phone"))
+        except CadreError as exc:
+            self.post_message(ActionDone(exc.message(), reload=False, error=True))
+            return
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._revealed, cadre_id)
+
+    def _revealed(self, cadre_id: int) -> None:
+        self.revealed = cadre_id
+        self.load_detail(cadre_id)
+
+    # --- the selection -----------------------------------------------------------
+
+    def action_select_all(self) -> None:
+        self.load_all_ids(self.filter)
+
+    @work(thread=True, exclusive=True, group="pool-select")
+    def load_all_ids(self, flt: PoolFilter) -> None:
+        from cadre_tui.store import pool
+
+        conn = self.database.connect()
+        try:
+            ids = pool.matching_ids(conn, flt, today=dt.date.today())
+        finally:
+            conn.close()
+        self.app.call_from_thread(self.grid.mark, ids)
+
+    def action_clear_marks(self) -> None:
+        self.grid.clear_marks()
+
+    def _targets(self) -> list[int]:
+        """The selection, or the highlighted cadre when nothing is selected."""
+        if self.grid.marked:
+            return sorted(self.grid.marked)
+        return [self.grid.current.id] if self.grid.current else []
+
+    def action_change_status(self) -> None:
+        ids = self._targets()
+        if not ids:
+            return
+        options = [(s.value, s.label()) for s in CadreStatus]
+
+        def chosen(value: str | None) -> None:
+            if value:
+                self.write_status(ids, CadreStatus(value))
+
+        question = t("pool.choose_status", count=len(ids))
+        self.app.push_screen(ChoiceScreen(question, options), chosen)
+
+    @work(thread=True, group="pool-write")
+    def write_status(self, ids: list[int], status: CadreStatus) -> None:
+        from cadre_tui.store import cadres
+
+        conn = self.database.connect()
+        try:
+            changed = cadres.set_cadres_status(conn, ids, status)
+        except CadreError as exc:
+            self.post_message(ActionDone(exc.message(), reload=False, error=True))
+            return
+        finally:
+            conn.close()
+        self.post_message(
+            ActionDone(t("pool.status_changed", count=changed, status=status.label()))
+        )
+
+    def action_export(self) -> None:
+        ids = self._targets()
+        if ids:
+            self.write_export(ids)
+
+    @work(thread=True, group="pool-write")
+    def write_export(self, ids: list[int]) -> None:
+        from cadre_tui.services import pool_export
+
+        conn = self.database.connect()
+        try:
+            path = pool_export.export_cadres_csv(conn, ids)
+        except (CadreError, OSError) as exc:
+            text = exc.message() if isinstance(exc, CadreError) else str(exc)
+            self.post_message(ActionDone(text, reload=False, error=True))
+            return
+        finally:
+            conn.close()
+        self.post_message(
+            ActionDone(t("pool.exported", count=len(ids), path=str(path)), reload=False)
+        )
+
+    def on_action_done(self, message: ActionDone) -> None:
+        self.notify(message.text, severity="error" if message.error else "information")
+        if message.reload:
+            self.refresh_query()
+
+    # --- saved filters -----------------------------------------------------------
+
+    def action_save_filter(self) -> None:
+        def named(name: str | None) -> None:
+            if name:
+                self.write_saved_filter(name, self.filter)
+
+        self.app.push_screen(PromptScreen(t("pool.filter_name")), named)
+
+    @work(thread=True, group="pool-write")
+    def write_saved_filter(self, name: str, flt: PoolFilter) -> None:
+        from cadre_tui.store import saved_filters
+
+        conn = self.database.connect()
+        try:
+            saved_filters.save_filter(conn, name, flt)
+        except CadreError as exc:
+            self.post_message(ActionDone(exc.message(), reload=False, error=True))
+            return
+        finally:
+            conn.close()
+        self.post_message(ActionDone(t("pool.filter_saved", name=name), reload=False))
+        self.load_saved_filters()
+
+    @work(thread=True, exclusive=True, group="pool-saved")
+    def load_saved_filters(self) -> None:
+        from cadre_tui.store import saved_filters
+
+        conn = self.database.connect()
+        try:
+            filters = saved_filters.list_saved_filters(conn)
+        finally:
+            conn.close()
+        self.post_message(SavedFiltersLoaded(filters))
+
+    def on_saved_filters_loaded(self, message: SavedFiltersLoaded) -> None:
+        self.saved_filters = message.filters
+
+    def apply_filter(self, flt: PoolFilter) -> None:
+        """Used by the filter dialog and by saved filters recalled from the palette."""
+        from textual.widgets import Input
+
+        self.filter = flt
+        search = self.query_one("#pool-search", Input)
+        with search.prevent(Input.Changed):
+            search.value = flt.text
+        self.refresh_query()
+
+    def action_filters(self) -> None:
+        from cadre_tui.ui.screens.pool_filters import PoolFiltersScreen
+
+        def chosen(flt: PoolFilter | None) -> None:
+            if flt is not None:
+                self.apply_filter(replace(flt, text=self.filter.text))
+
+        self.app.push_screen(PoolFiltersScreen(self.filter), chosen)
