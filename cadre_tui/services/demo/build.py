@@ -7,6 +7,7 @@ read only for ``today``'s default and the audit log's timestamps.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import random
@@ -22,7 +23,8 @@ from cadre_tui.services.demo.definition import DemoDefinition, load_definition
 from cadre_tui.services.demo.figures import batch_figures, targets
 from cadre_tui.services.demo.people import People
 from cadre_tui.services.demo.pool import insert_pool
-from cadre_tui.store import figures, units
+from cadre_tui.services.demo.round import build_round
+from cadre_tui.store import figures, pool_indexes, units
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.database import open_database
 from cadre_tui.store.sqlite import sqlite3
@@ -62,7 +64,9 @@ def _holds_data(path: Path) -> bool:
         tables = [
             row[0]
             for row in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"
+                # type 'table' leaves out FTS indexes and their shadow tables,
+                # which hold bookkeeping rows even in a new database.
+                "SELECT name FROM pragma_table_list WHERE schema = 'main' AND type = 'table'"
                 " AND name NOT LIKE 'sqlite_%' AND name NOT IN ('_sqlite_migrations', 'metrics')"
             )
         ]
@@ -167,8 +171,11 @@ def build_demo(
         sending_ids = _organisation(conn, definition)
         if progress:
             progress("units", 1, 1)
-        insert_pool(conn, definition, count, sending_ids, progress=progress)
+        # Big pools skip the search indexes row by row and build them once after.
+        with pool_indexes.suspended(conn) if count >= 20_000 else contextlib.nullcontext():
+            insert_pool(conn, definition, count, sending_ids, progress=progress)
         summary = _batches(conn, definition, today, progress)
+        build_round(conn, definition.seed, today)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
