@@ -46,7 +46,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 @option("--read-only", is_flag=True, help="cli.help.read_only")
 @option(
     "--screen",
-    type=click.Choice(["dashboard", "pool"]),
+    type=click.Choice(["dashboard", "pool", "round"]),
     default="dashboard",
     help="cli.help.screen",
 )
