@@ -66,14 +66,42 @@ def sample_queries(db: Path) -> dict[str, list[str]]:
 
 
 async def drive(db: Path) -> dict[str, list[float]]:
+    """Drive the real screen; each figure runs from the key press to the moment
+    the screen has repainted with the result (a callback after the refresh)."""
     from textual.widgets import Input
 
     from cadre_tui import i18n
     from cadre_tui.store.database import open_database
     from cadre_tui.ui.app import CadreApp
+    from cadre_tui.ui.screens.pool import PoolScreen
+    from cadre_tui.ui.widgets.pool_grid import PoolGrid
 
     i18n.set_language("zh")
     queries = sample_queries(db)
+    painted: list[asyncio.Future] = []
+
+    def mark_painted(node) -> None:  # noqa: ANN001
+        def done() -> None:
+            if painted and not painted[-1].done():
+                painted[-1].set_result(time.perf_counter())
+
+        node.call_after_refresh(done)
+
+    original_loaded = PoolScreen.on_page_loaded
+    original_page = PoolGrid.action_page
+
+    def on_page_loaded(self, message) -> None:  # noqa: ANN001
+        original_loaded(self, message)
+        if message.mode == "replace":
+            mark_painted(self)
+
+    def action_page(self, direction: int) -> None:
+        original_page(self, direction)
+        mark_painted(self)
+
+    PoolScreen.on_page_loaded = on_page_loaded
+    PoolGrid.action_page = action_page
+
     app = CadreApp(open_database(db, read_only=True), start="pool")
     timings: dict[str, list[float]] = {}
 
@@ -81,39 +109,32 @@ async def drive(db: Path) -> dict[str, list[float]]:
         await app.workers.wait_for_complete()
         await pilot.pause()
 
+    async def timed(pilot, key: str) -> float:  # noqa: ANN001
+        painted.append(asyncio.get_running_loop().create_future())
+        started = time.perf_counter()
+        await pilot.press(key)
+        finished = await asyncio.wait_for(painted[-1], timeout=10)
+        await settle(pilot)
+        return finished - started
+
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         screen = app.screen
         search = screen.query_one("#pool-search", Input)
-        downs = []
-        for _ in range(QUERIES):
-            started = time.perf_counter()
-            await pilot.press("pagedown")
-            await settle(pilot)
-            downs.append(time.perf_counter() - started)
-        timings["page_down"] = downs
+        timings["page_down"] = [await timed(pilot, "pagedown") for _ in range(QUERIES)]
         for op, texts in queries.items():
             values = []
             for text in texts:
                 search.value = text[:-1]
                 await settle(pilot)
                 search.focus()
-                started = time.perf_counter()
-                await pilot.press(text[-1])
-                await settle(pilot)
-                values.append(time.perf_counter() - started)
+                values.append(await timed(pilot, text[-1]))
                 assert screen.grid.rows or screen.total == 0
             timings[op] = values
         search.value = ""
         await settle(pilot)
         screen.grid.focus()
-        sorts = []
-        for key in ["3", "3", "4", "1"] * 5:
-            started = time.perf_counter()
-            await pilot.press(key)
-            await settle(pilot)
-            sorts.append(time.perf_counter() - started)
-        timings["sort_change"] = sorts
+        timings["sort_change"] = [await timed(pilot, key) for key in ["3", "3", "4", "1"] * 5]
     return timings
 
 

@@ -16,9 +16,16 @@ from cadre_tui.ui.screens.pool import PoolScreen
 
 
 async def settle(app: CadreApp, pilot) -> None:  # noqa: ANN001
-    for _ in range(3):
+    """Wait for the query, then for the count that follows it a moment later."""
+    for _ in range(100):
         await app.workers.wait_for_complete()
         await pilot.pause()
+        screen = app.screen
+        if not isinstance(screen, PoolScreen) or screen.total is not None:
+            break
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def open_pool(app: CadreApp, pilot) -> PoolScreen:  # noqa: ANN001
@@ -242,3 +249,48 @@ async def test_paging_reaches_the_end_and_back(app: CadreApp, demo_copy: Path):
             await settle(app, pilot)
         seen = [row.id for row in screen.grid.rows]
         assert len(seen) == len(set(seen))
+
+
+async def test_add_selection_to_the_round_with_a_reason_for_the_ineligible(
+    app: CadreApp, demo_copy: Path
+):
+    (year,) = rows_of(demo_copy, "SELECT max(year) FROM recommendation_rounds")[0]
+    eligible_id, ineligible_id = (
+        rows_of(
+            demo_copy,
+            "SELECT id FROM cadres WHERE status = 'available' AND category = 'new_civil_servant'"
+            " AND id NOT IN (SELECT cadre_id FROM recommendations) ORDER BY id LIMIT 1",
+        )[0][0],
+        rows_of(
+            demo_copy,
+            "SELECT id FROM cadres WHERE status = 'available' AND category = 'serving_leader'"
+            " AND id NOT IN (SELECT cadre_id FROM recommendations) ORDER BY id LIMIT 1",
+        )[0][0],
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_pool(app, pilot)
+        screen.grid.mark([eligible_id, ineligible_id])
+        await pilot.press("n")
+        await settle(app, pilot)
+        nominated = rows_of(
+            demo_copy,
+            "SELECT count(*) FROM recommendations WHERE cadre_id IN (?, ?)",
+            eligible_id,
+            ineligible_id,
+        )[0][0]
+        assert nominated == 0  # refused whole: one of them needs a reason
+        for char in "镇党委特别推荐":
+            await pilot.press(char)
+        await pilot.press("enter")
+        await settle(app, pilot)
+    rows = rows_of(
+        demo_copy,
+        "SELECT r.cadre_id, r.exception_reason, rr.year FROM recommendations r"
+        " JOIN recommendation_rounds rr ON rr.id = r.round_id WHERE r.cadre_id IN (?, ?)",
+        eligible_id,
+        ineligible_id,
+    )
+    assert {row[0] for row in rows} == {eligible_id, ineligible_id}
+    assert {row[2] for row in rows} == {year}
+    reasons = {row[0]: row[1] for row in rows}
+    assert reasons[ineligible_id] == "镇党委特别推荐"  # the exception is written down

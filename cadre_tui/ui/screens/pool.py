@@ -7,13 +7,17 @@ The count of matches is a separate query and may arrive a moment later.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
+from collections.abc import Iterator
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Static
 from textual.worker import get_current_worker
 
@@ -21,6 +25,8 @@ from cadre_tui.domain.pool_query import PoolFilter, PoolOrder, PoolSort, SearchK
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import current_language, t
 from cadre_tui.store import pool
+from cadre_tui.store.connection import database_error
+from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.screens.pool_actions import PoolActions
 from cadre_tui.ui.screens.pool_messages import (
@@ -33,6 +39,9 @@ from cadre_tui.ui.widgets.pool_columns import POOL_COLUMNS
 from cadre_tui.ui.widgets.pool_grid import PoolGrid
 
 PAGE_SIZE = 60
+
+SETTLE_SECONDS = 0.12
+"""The count and the detail panel wait this long for the keys to settle."""
 
 SORT_KEYS = [
     (str(index), sort)
@@ -65,6 +74,7 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         Binding("ctrl+a", "select_all", "pool.key_select_all", show=False, id="pool.select_all"),
         Binding("c", "clear_marks", "pool.key_clear", show=False, id="pool.clear"),
         Binding("t", "change_status", "pool.key_status", show=False, id="pool.status"),
+        Binding("n", "nominate", "pool.key_nominate", show=False, id="pool.nominate"),
         Binding("o", "export", "pool.key_export", show=False, id="pool.export"),
         Binding("ctrl+s", "save_filter", "pool.key_save_filter", show=False, id="pool.save_filter"),
         Binding("escape", "reset", "pool.key_reset", show=False, id="pool.reset"),
@@ -88,6 +98,10 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         self.revealed: int | None = None
         self.saved_filters: list[tuple[str, PoolFilter]] = []
         self._seq = 0
+        self._counted = False
+        self._detail_timer: Timer | None = None
+        self._live: dict[str, sqlite3.Connection] = {}
+        self._live_lock = threading.Lock()
 
     @property
     def database(self):  # noqa: ANN201 - store.database.Database
@@ -131,7 +145,7 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
     # --- queries -----------------------------------------------------------------
 
     def refresh_query(self) -> None:
-        """Run the current filter and order from the top; the count follows."""
+        """Run the current filter and order from the top; the count follows the page."""
         self._seq += 1
         self.total = None
         self._show_count()
@@ -141,39 +155,75 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
             self.grid.empty_text = t(f"pool.search_{kind.value}")
         else:
             self.grid.empty_text = t("pool.no_match")
-        self.load_page(self._seq, "replace", None)
-        self.load_count(self._seq)
+        self._interrupt("page", "count", "more-after", "more-before")
+        self.load_page(self._seq, "replace", None, self.filter, self.order)
+        self._counted = False
+
+    @contextlib.contextmanager
+    def _connection(self, slot: str) -> Iterator[sqlite3.Connection]:
+        """A connection for this worker's thread, registered so a newer query can
+        interrupt it (sqlite3_interrupt is safe from another thread)."""
+        conn = self.database.connect()
+        with self._live_lock:
+            self._live[slot] = conn
+        try:
+            yield conn
+        finally:
+            with self._live_lock:
+                if self._live.get(slot) is conn:
+                    del self._live[slot]
+            conn.close()
+
+    def _interrupt(self, *slots: str) -> None:
+        with self._live_lock:
+            for slot in slots:
+                conn = self._live.get(slot)
+                if conn is not None:
+                    conn.interrupt()
 
     @work(thread=True, exclusive=True, group="pool-page")
-    def load_page(self, seq: int, mode: str, key: tuple | None) -> None:
+    def load_page(
+        self, seq: int, mode: str, key: tuple | None, flt: PoolFilter, order: PoolOrder
+    ) -> None:
+        self._fetch(seq, mode, key, flt, order, "page")
+
+    def _fetch(
+        self, seq: int, mode: str, key: tuple | None, flt: PoolFilter, order: PoolOrder, slot: str
+    ) -> None:
+        """One page (first, last, or beyond ``key``) read in the calling worker thread."""
         try:
-            conn = self.database.connect()
-            try:
+            with self._connection(slot) as conn:
                 page = pool.page(
                     conn,
-                    self.filter,
-                    self.order,
+                    flt,
+                    order,
                     today=dt.date.today(),
                     after=key if mode == "after" else None,
                     before=key if mode == "before" else None,
                     from_end=mode == "end",
                     limit=PAGE_SIZE,
                 )
-            finally:
-                conn.close()
+        except sqlite3.OperationalError as exc:
+            if "interrupt" not in str(exc):
+                self.post_message(QueryFailed(database_error(exc, self.database.path).message()))
+            return
         except CadreError as exc:
             self.post_message(QueryFailed(exc.message()))
             return
         if not get_current_worker().is_cancelled:
             self.post_message(PageLoaded(seq, mode, page))
 
+    def _count_if_current(self, seq: int) -> None:
+        if seq == self._seq:
+            self.load_count(seq, self.filter)
+
     @work(thread=True, exclusive=True, group="pool-count")
-    def load_count(self, seq: int) -> None:
-        conn = self.database.connect()
+    def load_count(self, seq: int, flt: PoolFilter) -> None:
         try:
-            total = pool.count(conn, self.filter, today=dt.date.today())
-        finally:
-            conn.close()
+            with self._connection("count") as conn:
+                total = pool.count(conn, flt, today=dt.date.today())
+        except sqlite3.OperationalError:
+            return  # interrupted by a newer query; its own count follows
         if not get_current_worker().is_cancelled:
             self.post_message(CountLoaded(seq, total))
 
@@ -194,6 +244,11 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
             return
         if message.mode == "replace":
             self.grid.show_page(message.page)
+            if not self._counted:
+                # Counted a moment after the page is on screen, and only if no
+                # newer keystroke came: a burst of typing pays for one count.
+                self._counted = True
+                self.set_timer(SETTLE_SECONDS, lambda seq=message.seq: self._count_if_current(seq))
             if getattr(self.app, "exit_after_paint", False):
                 self.call_after_refresh(self.app.exit)
         elif message.mode == "end":
@@ -218,35 +273,26 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
     def _more_rows(self, message: PoolGrid.NeedRows) -> None:
         self.load_more(self._seq, message.direction, message.key)
 
-    @work(thread=True, exclusive=False, group="pool-more")
+    @work(thread=True, group="pool-more")
     def load_more(self, seq: int, direction: str, key: tuple) -> None:
-        conn = self.database.connect()
-        try:
-            page = pool.page(
-                conn,
-                self.filter,
-                self.order,
-                today=dt.date.today(),
-                after=key if direction == "after" else None,
-                before=key if direction == "before" else None,
-                limit=PAGE_SIZE,
-            )
-        finally:
-            conn.close()
-        self.post_message(PageLoaded(seq, direction, page))
+        self._fetch(seq, direction, key, self.filter, self.order, f"more-{direction}")
 
     @on(PoolGrid.Jump)
     def _jump(self, message: PoolGrid.Jump) -> None:
-        self.load_page(self._seq, "replace" if message.where == "start" else "end", None)
+        mode = "replace" if message.where == "start" else "end"
+        self.load_page(self._seq, mode, None, self.filter, self.order)
 
     @on(PoolGrid.Highlighted)
     def _highlighted(self, message: PoolGrid.Highlighted) -> None:
         if message.row is None:
-            self.query_one("#pool-detail", Static).update("")
+            self.query_one("#pool-detail", Static).update("", layout=False)
             return
         if self.revealed != message.row.id:
             self.revealed = None
-        self.load_detail(message.row.id)
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        cadre_id = message.row.id
+        self._detail_timer = self.set_timer(SETTLE_SECONDS, lambda: self.load_detail(cadre_id))
 
     @on(PoolGrid.MarksChanged)
     def _marks_changed(self) -> None:
@@ -259,7 +305,9 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         if current is None or current.id != message.summary.cadre.id:
             return
         revealed = self.revealed == current.id
-        self.query_one("#pool-detail", Static).update(summary_text(message.summary, revealed))
+        self.query_one("#pool-detail", Static).update(
+            summary_text(message.summary, revealed), layout=False
+        )
 
     # --- search box --------------------------------------------------------------
 
@@ -305,12 +353,12 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
             parts.append(t("pool.position", row=f"{grid.position + 1:,}"))
         if grid.marked:
             parts.append(t("pool.marked", count=f"{len(grid.marked):,}"))
-        self.query_one("#pool-count", Static).update("  ".join(parts))
+        self.query_one("#pool-count", Static).update("  ".join(parts), layout=False)
 
     def _show_filters(self) -> None:
         from cadre_tui.ui.widgets.pool_columns import describe_filter
 
-        self.query_one("#pool-filters", Static).update(describe_filter(self.filter))
+        self.query_one("#pool-filters", Static).update(describe_filter(self.filter), layout=False)
 
 
 def _with_text(flt: PoolFilter, text: str) -> PoolFilter:

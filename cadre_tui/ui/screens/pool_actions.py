@@ -137,6 +137,49 @@ class PoolActions:
             ActionDone(t("pool.status_changed", count=changed, status=status.label()))
         )
 
+    def action_nominate(self) -> None:
+        """Add the selection to this year's recommendation round, each under their own unit."""
+        ids = self._targets()
+        if ids:
+            self.write_nominations(ids, "")
+
+    @work(thread=True, group="pool-write")
+    def write_nominations(self, ids: list[int], reason: str) -> None:
+        from cadre_tui.services.round_board import current_round
+        from cadre_tui.store import recommendations
+
+        conn = self.database.connect()
+        try:
+            round_ = current_round(conn, dt.date.today())
+            if round_ is None:
+                raise CadreError("round.no_round", year=dt.date.today().year)
+            year = round_.year
+            written = recommendations.nominate_in_year(conn, year, ids, exception_reason=reason)
+        except CadreError as exc:
+            if exc.key.startswith("round.error.reason_required"):
+                self.app.call_from_thread(self._ask_reason, ids, exc.message())
+                return
+            self.post_message(ActionDone(exc.message(), reload=False, error=True))
+            return
+        finally:
+            conn.close()
+        skipped = len(ids) - len(written)
+        self.post_message(
+            ActionDone(t("pool.nominated", count=len(written), year=year, skipped=skipped))
+        )
+
+    def _ask_reason(self, ids: list[int], problem: str) -> None:
+        """An ineligible nominee needs a written reason, which the store audits."""
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.write_nominations(ids, reason)
+
+        check = lambda text: None if text else t("pool.reason_needed")  # noqa: E731
+        self.app.push_screen(
+            PromptScreen(problem + "\n" + t("pool.reason_prompt"), check=check), given
+        )
+
     def action_export(self) -> None:
         ids = self._targets()
         if ids:

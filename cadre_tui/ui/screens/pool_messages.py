@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from cadre_tui.domain.pool_query import PoolFilter, PoolPage
-from cadre_tui.services.cadre_profile import CadreSummary
+
+if TYPE_CHECKING:
+    from cadre_tui.services.cadre_profile import CadreSummary
 
 
 class PageLoaded(Message):
