@@ -48,7 +48,9 @@ def sample_queries(db: Path) -> dict[str, list[str]]:
         picks = [rng.randint(1, top) for _ in range(QUERIES * 3)]
         rows = [
             conn.execute(
-                "SELECT name, name_initials, id_number FROM cadres WHERE id >= ? LIMIT 1", (p,)
+                "SELECT name, name_initials, id_number FROM cadres WHERE id >= ?"
+                " AND status != 'archived' LIMIT 1",
+                (p,),
             ).fetchone()
             for p in picks
         ]
@@ -92,7 +94,7 @@ async def drive(db: Path) -> dict[str, list[float]]:
 
     def on_page_loaded(self, message) -> None:  # noqa: ANN001
         original_loaded(self, message)
-        if message.mode == "replace":
+        if message.mode == "replace" and message.seq == self._seq:
             mark_painted(self)
 
     def action_page(self, direction: int) -> None:
@@ -125,11 +127,15 @@ async def drive(db: Path) -> dict[str, list[float]]:
         for op, texts in queries.items():
             values = []
             for text in texts:
-                search.value = text[:-1]
-                await settle(pilot)
                 search.focus()
+                await pilot.pause()
+                search.value = text[:-1]  # after focus, which selects the old text
+                search.cursor_position = len(search.value)
+                await pilot.pause(0.3)
+                await settle(pilot)
                 values.append(await timed(pilot, text[-1]))
-                assert screen.grid.rows or screen.total == 0
+                assert search.value == text
+                assert screen.grid.rows, f"no rows for a query taken from the pool: {text}"
             timings[op] = values
         search.value = ""
         await settle(pilot)
@@ -156,9 +162,12 @@ def drive_in_child(db: Path) -> tuple[dict[str, list[float]], float]:
     import json
     import subprocess
 
-    out = subprocess.run(
-        [sys.executable, __file__, "--drive", str(db)], check=True, capture_output=True, text=True
-    ).stdout
+    done = subprocess.run(
+        [sys.executable, __file__, "--drive", str(db)], capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"driving the screen failed:\n{done.stderr[-3000:]}")
+    out = done.stdout
     data = json.loads(out.strip().splitlines()[-1])
     return data["timings"], data["peak_rss_mb"]
 
