@@ -26,6 +26,7 @@ from cadre_tui.store.cadres import set_cadres_status
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.store.units import get_officer, get_receiving_unit
+from cadre_tui.store.values import day_from
 
 GROUP_FIELDS = (
     "name",
@@ -37,16 +38,15 @@ GROUP_FIELDS = (
 )
 
 
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
 def _batch(row: sqlite3.Row) -> Batch:
     values = dict(row)
     values["start_date"] = dt.date.fromisoformat(values["start_date"])
     values["state"] = BatchState(values["state"])
     values["allow_leaders"] = bool(values["allow_leaders"])
-    values["planned_end"], values["closed_on"] = _day(row["planned_end"]), _day(row["closed_on"])
+    values["planned_end"], values["closed_on"] = (
+        day_from(row["planned_end"]),
+        day_from(row["closed_on"]),
+    )
     return Batch(**values)
 
 

@@ -22,6 +22,7 @@ from cadre_tui.store import audit
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import IntegrityError, sqlite3
 from cadre_tui.store.units import checked_phone, get_sending_unit
+from cadre_tui.store.values import day_from
 
 STORED_COLUMNS: tuple[str, ...] = (
     *NEW_CADRE_FIELDS,
@@ -34,10 +35,6 @@ _INSERT = (
     f"INSERT INTO cadres ({', '.join(STORED_COLUMNS)})"
     f" VALUES ({', '.join('?' * len(STORED_COLUMNS))})"
 )
-
-
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
 
 
 def _cadre(row: sqlite3.Row) -> Cadre:
@@ -53,8 +50,8 @@ def _cadre(row: sqlite3.Row) -> Cadre:
         native_place=row["native_place"],
         phone=row["phone"],
         party_status=PartyStatus(row["party_status"]),
-        party_joined_on=_day(row["party_joined_on"]),
-        work_started_on=_day(row["work_started_on"]),
+        party_joined_on=day_from(row["party_joined_on"]),
+        work_started_on=day_from(row["work_started_on"]),
         education=row["education"],
         degree=row["degree"],
         post=row["post"],

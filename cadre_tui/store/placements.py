@@ -27,16 +27,9 @@ from cadre_tui.store.batches import get_working_group, open_batch
 from cadre_tui.store.cadres import get_cadre, set_cadres_status
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import sqlite3
+from cadre_tui.store.values import day_from, iso_day
 
 LEADER_CATEGORIES = frozenset({CadreCategory.SERVING_LEADER, CadreCategory.MIDDLE_LEVEL_CADRE})
-
-
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
-
-
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
 
 
 def _placement(row: sqlite3.Row, project_ids: tuple[int, ...] = ()) -> Placement:
@@ -49,8 +42,8 @@ def _placement(row: sqlite3.Row, project_ids: tuple[int, ...] = ()) -> Placement
         village_id=row["village_id"],
         line_side=LineSide(row["line_side"]) if row["line_side"] else None,
         field_team_id=row["field_team_id"],
-        end_date=_day(row["end_date"]),
-        party_transferred_on=_day(row["party_transferred_on"]),
+        end_date=day_from(row["end_date"]),
+        party_transferred_on=day_from(row["party_transferred_on"]),
         exception_reason=row["exception_reason"],
         project_ids=project_ids,
     )
@@ -162,7 +155,7 @@ def place_cadre(
                 side.value if side else None,
                 field_team_id,
                 start_date.isoformat(),
-                _iso(party_transferred_on),
+                iso_day(party_transferred_on),
                 exception_reason.strip(),
             ),
         )

@@ -28,10 +28,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.store.cadres import cadres_by_id
 from cadre_tui.store.rounds import rows_in_one_step
 from cadre_tui.store.sqlite import sqlite3
-
-
-def _day(value: str | None) -> dt.date | None:
-    return dt.date.fromisoformat(value) if value else None
+from cadre_tui.store.values import day_from
 
 
 def recommendation_from_row(row: sqlite3.Row) -> Recommendation:
@@ -42,7 +39,7 @@ def recommendation_from_row(row: sqlite3.Row) -> Recommendation:
         cadre_id=row["cadre_id"],
         state=RecommendationState(row["state"]),
         created_at=row["created_at"],
-        meeting_date=_day(row["meeting_date"]),
+        meeting_date=day_from(row["meeting_date"]),
         note=row["note"],
         exception_reason=row["exception_reason"],
     )
@@ -63,7 +60,7 @@ def _facts(row: sqlite3.Row, on: dt.date) -> CadreFacts:
         status=CadreStatus(row["status"]),
         age=age_on(dt.date.fromisoformat(row["birth_date"]), on),
         in_active_placement=bool(row["placed"]),
-        last_secondment_ended=_day(row["last_ended"]),
+        last_secondment_ended=day_from(row["last_ended"]),
         grassroots_experience=row["grassroots_experience"],
     )
 
@@ -152,7 +149,7 @@ def _judged(
         status=_STATUSES[status],
         age=age,
         in_active_placement=bool(placed),
-        last_secondment_ended=_day(last_ended),
+        last_secondment_ended=day_from(last_ended),
         grassroots_experience=grassroots,
     )
     results = tuple(judge(facts, on, rules))

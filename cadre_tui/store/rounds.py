@@ -27,6 +27,7 @@ from cadre_tui.store import audit
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import IntegrityError, sqlite3
 from cadre_tui.store.units import get_sending_unit
+from cadre_tui.store.values import iso_day
 
 
 def _round(row: sqlite3.Row) -> RecommendationRound:
@@ -344,9 +345,3 @@ def insert_recommendations(
             {"round_id": round_id, "count": len(values)},
         )
     return len(values)
-
-
-def iso_day(value: dt.date | str | None) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    return value.isoformat()
