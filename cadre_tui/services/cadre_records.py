@@ -78,7 +78,13 @@ class IdHolder:
 
 
 def load_form_data(conn: sqlite3.Connection, cadre_id: int | None) -> CadreFormData:
+    """The cadre to edit (or none) and the unit choices. Editing shows the full
+    ID number and phone, so opening a record for editing is audited as a reveal."""
     cadre = cadres.get_cadre(conn, cadre_id) if cadre_id is not None else None
+    if cadre is not None:
+        from cadre_tui.store.cadre_history import record_reveal
+
+        record_reveal(conn, cadre.id, ("id_number", "phone"))
     return CadreFormData(cadre, tuple(units.list_sending_units(conn)))
 
 

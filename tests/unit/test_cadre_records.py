@@ -17,6 +17,7 @@ from cadre_tui.services.cadre_records import (
     filled_from_id,
     find_id_holder,
     form_values,
+    load_form_data,
     save_cadre,
     tidied,
 )
@@ -111,6 +112,16 @@ def test_what_the_form_accepts_the_store_writes(conn: sqlite3.Connection) -> Non
     assert build_record(values, saved.status) == saved.record()
     edited = save_cadre(conn, saved.id, build_record({**values, "post": "科员"}), 1)
     assert edited.row_version == 2 and cadres.get_cadre(conn, saved.id).post == "科员"
+
+
+def test_opening_a_record_for_editing_is_audited_as_a_reveal(conn: sqlite3.Connection) -> None:
+    unit = units.create_sending_unit(conn, code="D18", name="区审计局")
+    saved = save_cadre(conn, None, build_record(good(unit.id)), 0)
+    load_form_data(conn, None)
+    reveals = "SELECT count(*) FROM audit_log WHERE action = 'reveal' AND entity_id = ?"
+    assert conn.execute(reveals, (saved.id,)).fetchone()[0] == 0
+    assert load_form_data(conn, saved.id).cadre.id == saved.id
+    assert conn.execute(reveals, (saved.id,)).fetchone()[0] == 1
 
 
 @pytest.mark.parametrize(
