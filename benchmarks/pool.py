@@ -22,6 +22,8 @@ from pathlib import Path
 
 from _common import demo_database, parse_args, report, run_process, summarise
 
+import cadre_tui.ui  # noqa: F401 - before Textual, as in the app: it sets the frame rate
+
 HERE = Path(__file__).resolve().parent
 QUERIES = 20
 
