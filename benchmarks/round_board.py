@@ -36,6 +36,8 @@ from pathlib import Path
 
 from _common import cache_dir, demo_database, parse_args, report, summarise
 
+import cadre_tui.ui  # noqa: F401 - before Textual, as in the app: it sets the frame rate
+
 UNITS = 2_000
 LATE_SHARE = 0.15
 SEED = 4
