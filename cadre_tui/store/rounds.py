@@ -24,8 +24,9 @@ from cadre_tui.domain.round import (
 )
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
+from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
-from cadre_tui.store.sqlite import IntegrityError, sqlite3
+from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.store.units import get_sending_unit
 from cadre_tui.store.values import iso_day
 
@@ -284,24 +285,14 @@ def insert_round_units(
         )
         for r in rows
     ]
-    with transaction(conn):
-        try:
-            conn.executemany(
-                "INSERT INTO round_units (round_id, sending_unit_id, meeting_date, submitted_on,"
-                " quota_min, quota_max) VALUES (?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        except IntegrityError as exc:
-            raise CadreError("store.bulk.row_rejected", row="?", reason=str(exc)) from exc
-        audit.record(
-            conn,
-            "bulk_insert",
-            "round_unit",
-            None,
-            None,
-            {"round_id": round_id, "count": len(values)},
-        )
-    return len(values)
+    return insert_rows(
+        conn,
+        "INSERT INTO round_units (round_id, sending_unit_id, meeting_date, submitted_on,"
+        " quota_min, quota_max) VALUES (?, ?, ?, ?, ?, ?)",
+        values,
+        entity="round_unit",
+        details={"round_id": round_id},
+    )
 
 
 def insert_recommendations(
@@ -327,21 +318,11 @@ def insert_recommendations(
         )
         for unit, cadre, state, note, reason, meeting in rows
     ]
-    with transaction(conn):
-        try:
-            conn.executemany(
-                "INSERT INTO recommendations (round_id, sending_unit_id, cadre_id, state, note,"
-                " exception_reason, meeting_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-        except IntegrityError as exc:
-            raise CadreError("store.bulk.row_rejected", row="?", reason=str(exc)) from exc
-        audit.record(
-            conn,
-            "bulk_insert",
-            "recommendation",
-            None,
-            None,
-            {"round_id": round_id, "count": len(values)},
-        )
-    return len(values)
+    return insert_rows(
+        conn,
+        "INSERT INTO recommendations (round_id, sending_unit_id, cadre_id, state, note,"
+        " exception_reason, meeting_date, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        values,
+        entity="recommendation",
+        details={"round_id": round_id},
+    )
