@@ -3,7 +3,7 @@ one audit row, and a rejected row named by its position."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from cadre_tui.errors import CadreError
@@ -18,9 +18,12 @@ def insert_rows(
     rows: Iterable[Sequence[Any]],
     *,
     entity: str,
-    details: dict[str, Any] | None = None,
+    details: dict[str, Any] | Callable[[int], dict[str, Any]] | None = None,
 ) -> int:
-    """Run ``sql`` for every row, all or nothing; returns how many were written."""
+    """Run ``sql`` for every row, all or nothing; returns how many were written.
+
+    ``details`` goes into the audit row beside the count; a callable receives
+    the count, for details known only afterwards (e.g. the last id)."""
     count = 0
 
     def counted() -> Iterable[Sequence[Any]]:
@@ -33,5 +36,6 @@ def insert_rows(
             conn.executemany(sql, counted())
         except IntegrityError as exc:
             raise CadreError("store.bulk.row_rejected", row=count, reason=str(exc)) from exc
-        audit.record(conn, "bulk_insert", entity, None, None, {**(details or {}), "count": count})
+        extra = details(count) if callable(details) else details or {}
+        audit.record(conn, "bulk_insert", entity, None, None, {**extra, "count": count})
     return count

@@ -19,8 +19,9 @@ from cadre_tui.domain.pinyin import name_spellings
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.store import audit
+from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
-from cadre_tui.store.sqlite import IntegrityError, sqlite3
+from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.store.units import checked_phone, get_sending_unit
 from cadre_tui.store.values import day_from
 
@@ -295,28 +296,15 @@ def insert_cadres(
 def insert_cadre_rows(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
     """Bulk-add rows made by :func:`stored_row` (checked where they were made),
     in one transaction with one audit row; a duplicate ID number rejects them all."""
-    count = 0
-
-    def counted() -> Iterable[Sequence[Any]]:
-        nonlocal count
-        for count, row in enumerate(rows, start=1):  # noqa: B007
-            yield row
-
     with transaction(conn):
         first = conn.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM cadres").fetchone()[0]
-        try:
-            conn.executemany(_INSERT, counted())
-        except IntegrityError as exc:
-            raise CadreError("store.bulk.row_rejected", row=count, reason=str(exc)) from exc
-        audit.record(
+        return insert_rows(
             conn,
-            "bulk_insert",
-            "cadre",
-            None,
-            None,
-            {"count": count, "first_id": first, "last_id": first + count - 1},
+            _INSERT,
+            rows,
+            entity="cadre",
+            details=lambda count: {"first_id": first, "last_id": first + count - 1},
         )
-    return count
 
 
 def get_cadre(conn: sqlite3.Connection, cadre_id: int) -> Cadre:

@@ -23,6 +23,7 @@ from cadre_tui.domain.model import (
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
 from cadre_tui.store.batches import get_batch, get_working_group
+from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.placements import get_placement
 from cadre_tui.store.sqlite import sqlite3
@@ -193,21 +194,13 @@ def correct_figure(
 def insert_figure_entries(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
     """Bulk-add ledger rows (tuples in :data:`FIGURE_ENTRY_COLUMNS` order) in one
     transaction with one audit row; for the demo and benchmarks, unchecked."""
-    count = 0
-
-    def counted() -> Iterable[Sequence[Any]]:
-        nonlocal count
-        for count, row in enumerate(rows, start=1):  # noqa: B007
-            yield row
-
-    with transaction(conn):
-        conn.executemany(
-            f"INSERT INTO figure_entries ({', '.join(FIGURE_ENTRY_COLUMNS)})"
-            f" VALUES ({', '.join('?' * len(FIGURE_ENTRY_COLUMNS))})",
-            counted(),
-        )
-        audit.record(conn, "bulk_insert", "figure_entry", None, None, {"count": count})
-    return count
+    return insert_rows(
+        conn,
+        f"INSERT INTO figure_entries ({', '.join(FIGURE_ENTRY_COLUMNS)})"
+        f" VALUES ({', '.join('?' * len(FIGURE_ENTRY_COLUMNS))})",
+        rows,
+        entity="figure_entry",
+    )
 
 
 def get_figure_entry(conn: sqlite3.Connection, entry_id: int) -> FigureEntry:
@@ -304,13 +297,12 @@ def set_target(
 
 def insert_targets(conn: sqlite3.Connection, rows: Iterable[Sequence[Any]]) -> int:
     """Bulk-add targets (tuples in :data:`TARGET_COLUMNS` order); one audit row."""
-    rows = list(rows)
-    with transaction(conn):
-        conn.executemany(
-            f"INSERT INTO targets ({', '.join(TARGET_COLUMNS)}) VALUES (?, ?, ?, ?, ?)", rows
-        )
-        audit.record(conn, "bulk_insert", "target", None, None, {"count": len(rows)})
-    return len(rows)
+    return insert_rows(
+        conn,
+        f"INSERT INTO targets ({', '.join(TARGET_COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
+        rows,
+        entity="target",
+    )
 
 
 def _target(row: sqlite3.Row) -> Target:

@@ -24,6 +24,7 @@ from cadre_tui.domain.model import (
 )
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
+from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import sqlite3
 
@@ -152,14 +153,13 @@ def insert_sending_units(conn: sqlite3.Connection, units: Iterable[Mapping[str, 
         )
         for u in units
     ]
-    with transaction(conn):
-        conn.executemany(
-            "INSERT INTO sending_units (code, name, kind, leader_in_charge, leader_phone)"
-            " VALUES (?, ?, ?, ?, ?)",
-            rows,
-        )
-        audit.record(conn, "bulk_insert", "sending_unit", None, None, {"count": len(rows)})
-    return len(rows)
+    return insert_rows(
+        conn,
+        "INSERT INTO sending_units (code, name, kind, leader_in_charge, leader_phone)"
+        " VALUES (?, ?, ?, ?, ?)",
+        rows,
+        entity="sending_unit",
+    )
 
 
 def get_sending_unit(conn: sqlite3.Connection, unit_id: int) -> SendingUnit:
