@@ -12,30 +12,15 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from cadre_tui.domain.enums import (
-    BatchState,
-    CadreStatus,
-    EvaluationGrade,
-    GroupState,
-    ManagementMode,
-)
-from cadre_tui.domain.model import Batch, Evaluation, WorkingGroup
+from cadre_tui.domain.enums import BatchState, CadreStatus
+from cadre_tui.domain.model import Batch
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
 from cadre_tui.store.cadres import set_cadres_status
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.sqlite import sqlite3
-from cadre_tui.store.units import get_officer, get_receiving_unit
+from cadre_tui.store.units import get_receiving_unit
 from cadre_tui.store.values import day_from
-
-GROUP_FIELDS = (
-    "name",
-    "liaison_officer_id",
-    "branch_secretary",
-    "sending_leader_in_charge",
-    "receiving_leader_in_charge",
-    "office",
-)
 
 
 def _batch(row: sqlite3.Row) -> Batch:
@@ -48,13 +33,6 @@ def _batch(row: sqlite3.Row) -> Batch:
         day_from(row["closed_on"]),
     )
     return Batch(**values)
-
-
-def _group(row: sqlite3.Row) -> WorkingGroup:
-    values = dict(row)
-    values["mode"] = ManagementMode(values["mode"])
-    values["state"] = GroupState(values["state"])
-    return WorkingGroup(**values)
 
 
 # -- batches -------------------------------------------------------------------
@@ -110,12 +88,113 @@ def add_batch_unit(conn: sqlite3.Connection, batch_id: int, receiving_unit_id: i
         )
 
 
+BATCH_FIELDS = ("number", "name", "purpose", "start_date", "planned_end", "allow_leaders")
+
+
+def update_batch(
+    conn: sqlite3.Connection,
+    batch_id: int,
+    *,
+    receiving_unit_ids: Iterable[int] | None = None,
+    **changes: Any,
+) -> Batch:
+    """Edit a batch that is not closed (:data:`BATCH_FIELDS`); ``receiving_unit_ids``
+    replaces its receiving units, refusing to drop one that has groups."""
+    unknown = set(changes) - set(BATCH_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable on a batch: {sorted(unknown)}")
+    with transaction(conn):
+        before = open_batch(conn, batch_id)
+        merged = {**asdict(before), **changes}
+        if merged["planned_end"] is not None and merged["planned_end"] < merged["start_date"]:
+            raise CadreError("store.batch.end_before_start")
+        if (
+            "number" in changes
+            and conn.execute(
+                "SELECT 1 FROM batches WHERE number = ? AND id != ?", (changes["number"], batch_id)
+            ).fetchone()
+        ):
+            raise CadreError("store.batch.number_taken", number=changes["number"])
+        if "start_date" in changes:
+            first = conn.execute(
+                "SELECT MIN(p.start_date) FROM placements p JOIN working_groups g"
+                " ON g.id = p.group_id WHERE g.batch_id = ?",
+                (batch_id,),
+            ).fetchone()[0]
+            if first is not None and changes["start_date"].isoformat() > first:
+                raise CadreError("store.batch.start_after_placements", date=first)
+        stored = {
+            key: (value.isoformat() if hasattr(value, "isoformat") else value)
+            for key, value in changes.items()
+        }
+        if "allow_leaders" in stored:
+            stored["allow_leaders"] = int(bool(stored["allow_leaders"]))
+        if "name" in stored:
+            stored["name"] = str(stored["name"]).strip()
+        if stored:
+            assignments = ", ".join(f"{field} = ?" for field in stored)
+            conn.execute(
+                f"UPDATE batches SET {assignments} WHERE id = ?", (*stored.values(), batch_id)
+            )
+        if receiving_unit_ids is not None:
+            _set_batch_units(conn, batch_id, list(dict.fromkeys(receiving_unit_ids)))
+        after = get_batch(conn, batch_id)
+        old = asdict(before)
+        audit.record(
+            conn,
+            "update",
+            "batch",
+            batch_id,
+            {k: old[k] for k in changes},
+            {**changes, "receiving_unit_ids": receiving_unit_ids},
+        )
+        return after
+
+
+def _set_batch_units(conn: sqlite3.Connection, batch_id: int, unit_ids: list[int]) -> None:
+    for unit_id in batch_unit_ids(conn, batch_id):
+        if unit_id in unit_ids:
+            continue
+        if conn.execute(
+            "SELECT 1 FROM working_groups WHERE batch_id = ? AND receiving_unit_id = ?",
+            (batch_id, unit_id),
+        ).fetchone():
+            name = get_receiving_unit(conn, unit_id).name
+            raise CadreError("store.batch.unit_has_groups", unit=name)
+        conn.execute(
+            "DELETE FROM batch_units WHERE batch_id = ? AND receiving_unit_id = ?",
+            (batch_id, unit_id),
+        )
+    for unit_id in unit_ids:
+        add_batch_unit(conn, batch_id, unit_id)
+
+
+def t_join(names) -> str:  # noqa: ANN001 - an iterable of names
+    """Names listed the way the user's language lists them (、 in Chinese)."""
+    from cadre_tui.i18n import t
+
+    return t("store.name_separator").join(names)
+
+
 def start_batch(conn: sqlite3.Connection, batch_id: int, *, at: str | None = None) -> Batch:
     """Planning → active: its groups start work and its placed cadres become seconded.
 
     ``at`` stamps the cadres' updated_at (default now; a replayed history passes its own)."""
     with transaction(conn):
         batch = open_batch(conn, batch_id)
+        if batch.state == BatchState.ACTIVE:
+            return batch
+        leaderless = conn.execute(
+            "SELECT name FROM working_groups WHERE batch_id = ? AND state = 'forming'"
+            " AND leader_cadre_id IS NULL ORDER BY id",
+            (batch_id,),
+        ).fetchall()
+        if leaderless:
+            raise CadreError(
+                "store.batch.groups_without_leader",
+                names=t_join(row[0] for row in leaderless),
+                count=len(leaderless),
+            )
         conn.execute("UPDATE batches SET state = 'active' WHERE id = ?", (batch_id,))
         conn.execute(
             "UPDATE working_groups SET state = 'active', row_version = row_version + 1"
@@ -131,11 +210,25 @@ def close_batch(
     conn: sqlite3.Connection, batch_id: int, closed_on: dt.date, *, at: str | None = None
 ) -> Batch:
     """End the round: every active placement ends on ``closed_on`` and its cadre
-    returns to the pool (``at`` as for :func:`start_batch`)."""
+    returns to the pool with the secondment in their history (``at`` as for
+    :func:`start_batch`). Refused while any member still lacks an evaluation."""
     with transaction(conn):
         batch = open_batch(conn, batch_id)
         if closed_on < batch.start_date:
             raise CadreError("store.batch.end_before_start")
+        missing = conn.execute(
+            "SELECT c.name FROM placements p JOIN working_groups g ON g.id = p.group_id"
+            " JOIN cadres c ON c.id = p.cadre_id WHERE g.batch_id = ? AND p.end_date IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM evaluations e WHERE e.placement_id = p.id)"
+            " ORDER BY c.name_pinyin",
+            (batch_id,),
+        ).fetchall()
+        if missing:
+            raise CadreError(
+                "store.batch.evaluations_missing",
+                count=len(missing),
+                names=t_join(row[0] for row in missing[:5]),
+            )
         cadre_ids = _active_cadres(conn, batch_id)
         conn.execute(
             "UPDATE placements SET end_date = MAX(start_date, ?) WHERE end_date IS NULL"
@@ -196,202 +289,3 @@ def list_batches(conn: sqlite3.Connection) -> list[Batch]:
 def batch_unit_ids(conn: sqlite3.Connection, batch_id: int) -> list[int]:
     sql = "SELECT receiving_unit_id FROM batch_units WHERE batch_id = ? ORDER BY 1"
     return [row[0] for row in conn.execute(sql, (batch_id,))]
-
-
-# -- working groups --------------------------------------------------------------
-
-
-def create_working_group(
-    conn: sqlite3.Connection,
-    *,
-    batch_id: int,
-    receiving_unit_id: int,
-    name: str,
-    mode: ManagementMode | None = None,
-    liaison_officer_id: int | None = None,
-    branch_secretary: str | None = None,
-    sending_leader_in_charge: str = "",
-    receiving_leader_in_charge: str | None = None,
-    office: str = "",
-) -> WorkingGroup:
-    """Form a group in a receiving unit of the batch. Mode, branch secretary (the
-    town's deputy party secretary) and receiving leader default from the unit."""
-    with transaction(conn):
-        batch = open_batch(conn, batch_id)
-        unit = get_receiving_unit(conn, receiving_unit_id)
-        if receiving_unit_id not in batch_unit_ids(conn, batch_id):
-            add_batch_unit(conn, batch_id, receiving_unit_id)
-        if liaison_officer_id is not None:
-            get_officer(conn, liaison_officer_id)
-        clean = _free_name(conn, batch_id, name)
-        state = GroupState.ACTIVE if batch.state == BatchState.ACTIVE else GroupState.FORMING
-        cursor = conn.execute(
-            "INSERT INTO working_groups (batch_id, receiving_unit_id, name, mode, state,"
-            " liaison_officer_id, branch_secretary, sending_leader_in_charge,"
-            " receiving_leader_in_charge, office) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                batch_id,
-                receiving_unit_id,
-                clean,
-                ManagementMode(mode or unit.default_mode).value,
-                state.value,
-                liaison_officer_id,
-                unit.deputy_party_secretary if branch_secretary is None else branch_secretary,
-                sending_leader_in_charge,
-                unit.leader_in_charge
-                if receiving_leader_in_charge is None
-                else receiving_leader_in_charge,
-                office,
-            ),
-        )
-        group = get_working_group(conn, int(cursor.lastrowid))
-        audit.record(conn, "create", "working_group", group.id, None, asdict(group))
-    return group
-
-
-def _free_name(conn: sqlite3.Connection, batch_id: int, name: str, group_id: int = 0) -> str:
-    """Group names are unique in a batch: say which one is taken."""
-    clean = name.strip()
-    if conn.execute(
-        "SELECT 1 FROM working_groups WHERE batch_id = ? AND name = ? AND id != ?",
-        (batch_id, clean, group_id),
-    ).fetchone():
-        raise CadreError("store.group.name_taken", name=clean)
-    return clean
-
-
-def update_working_group(
-    conn: sqlite3.Connection, group_id: int, *, expected_version: int | None = None, **changes: Any
-) -> WorkingGroup:
-    """Change a group's name, liaison, branch secretary, leaders in charge or office
-    (:data:`GROUP_FIELDS`); a stale ``expected_version`` is refused."""
-    unknown = set(changes) - set(GROUP_FIELDS)
-    if unknown:
-        raise ValueError(f"not editable on a working group: {sorted(unknown)}")
-    with transaction(conn):
-        before = get_working_group(conn, group_id)
-        open_batch(conn, before.batch_id)
-        if expected_version is not None and before.row_version != expected_version:
-            raise CadreError("store.group.changed_elsewhere", name=before.name)
-        if changes.get("liaison_officer_id") is not None:
-            get_officer(conn, changes["liaison_officer_id"])
-        if "name" in changes:
-            changes["name"] = _free_name(conn, before.batch_id, changes["name"], group_id)
-        if not changes:
-            return before
-        assignments = ", ".join(f"{field} = ?" for field in changes)
-        conn.execute(
-            f"UPDATE working_groups SET {assignments}, row_version = row_version + 1 WHERE id = ?",
-            (*changes.values(), group_id),
-        )
-        after = get_working_group(conn, group_id)
-        old = asdict(before)
-        audit.record(
-            conn, "update", "working_group", group_id, {k: old[k] for k in changes}, dict(changes)
-        )
-        return after
-
-
-def get_working_group(conn: sqlite3.Connection, group_id: int) -> WorkingGroup:
-    row = conn.execute("SELECT * FROM working_groups WHERE id = ?", (group_id,)).fetchone()
-    if row is None:
-        raise CadreError("store.group.not_found", id=group_id)
-    return _group(row)
-
-
-def list_working_groups(
-    conn: sqlite3.Connection, batch_id: int | None = None
-) -> list[WorkingGroup]:
-    if batch_id is None:
-        rows = conn.execute("SELECT * FROM working_groups ORDER BY batch_id, id")
-    else:
-        rows = conn.execute(
-            "SELECT * FROM working_groups WHERE batch_id = ? ORDER BY id", (batch_id,)
-        )
-    return [_group(row) for row in rows]
-
-
-# -- evaluations -------------------------------------------------------------------
-
-
-def record_evaluation(
-    conn: sqlite3.Connection,
-    placement_id: int,
-    *,
-    grade: EvaluationGrade,
-    evaluated_on: dt.date,
-    evaluated_by: str,
-    comment: str = "",
-    recommended_for_promotion: bool = False,
-) -> Evaluation:
-    """The end-of-secondment assessment (考核), one per placement; a second one replaces it."""
-    grade = EvaluationGrade(grade)
-    with transaction(conn):
-        placement = conn.execute(
-            "SELECT cadre_id FROM placements WHERE id = ?", (placement_id,)
-        ).fetchone()
-        if placement is None:
-            raise CadreError("store.placement.not_found", id=placement_id)
-        before = conn.execute(
-            "SELECT grade, comment FROM evaluations WHERE placement_id = ?", (placement_id,)
-        ).fetchone()
-        conn.execute(
-            "INSERT INTO evaluations (placement_id, cadre_id, grade, comment,"
-            " recommended_for_promotion, evaluated_on, evaluated_by) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (placement_id) DO UPDATE SET grade = excluded.grade,"
-            " comment = excluded.comment,"
-            " recommended_for_promotion = excluded.recommended_for_promotion,"
-            " evaluated_on = excluded.evaluated_on, evaluated_by = excluded.evaluated_by",
-            (
-                placement_id,
-                placement["cadre_id"],
-                grade.value,
-                comment.strip(),
-                int(recommended_for_promotion),
-                evaluated_on.isoformat(),
-                evaluated_by.strip(),
-            ),
-        )
-        evaluation = get_evaluation(conn, placement_id)
-        audit.record(
-            conn,
-            "evaluate",
-            "placement",
-            placement_id,
-            dict(before) if before else None,
-            asdict(evaluation),
-        )
-        return evaluation
-
-
-def get_evaluation(conn: sqlite3.Connection, placement_id: int) -> Evaluation:
-    row = conn.execute(
-        "SELECT * FROM evaluations WHERE placement_id = ?", (placement_id,)
-    ).fetchone()
-    if row is None:
-        raise CadreError("store.evaluation.not_found", id=placement_id)
-    return _evaluation(row)
-
-
-def _evaluation(row: sqlite3.Row) -> Evaluation:
-    return Evaluation(
-        id=row["id"],
-        placement_id=row["placement_id"],
-        cadre_id=row["cadre_id"],
-        grade=EvaluationGrade(row["grade"]),
-        evaluated_on=dt.date.fromisoformat(row["evaluated_on"]),
-        evaluated_by=row["evaluated_by"],
-        comment=row["comment"],
-        recommended_for_promotion=bool(row["recommended_for_promotion"]),
-    )
-
-
-def list_evaluations(conn: sqlite3.Connection, batch_id: int) -> list[Evaluation]:
-    return [
-        _evaluation(row)
-        for row in conn.execute(
-            "SELECT e.* FROM evaluations e JOIN placements p ON p.id = e.placement_id"
-            " JOIN working_groups g ON g.id = p.group_id WHERE g.batch_id = ? ORDER BY e.id",
-            (batch_id,),
-        )
-    ]

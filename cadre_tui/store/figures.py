@@ -22,11 +22,12 @@ from cadre_tui.domain.model import (
 )
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
-from cadre_tui.store.batches import get_batch, get_working_group
+from cadre_tui.store.batches import get_batch
 from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.placements import get_placement
 from cadre_tui.store.sqlite import sqlite3
+from cadre_tui.store.working_groups import get_working_group
 
 FIGURE_ENTRY_COLUMNS = (
     "placement_id",

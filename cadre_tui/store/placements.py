@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import asdict
 
+from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
 from cadre_tui.domain.enums import (
     BatchState,
-    CadreCategory,
     CadreStatus,
     LineSide,
     ManagementMode,
@@ -23,13 +23,13 @@ from cadre_tui.domain.enums import (
 from cadre_tui.domain.model import Placement, WorkingGroup
 from cadre_tui.errors import CadreError
 from cadre_tui.store import audit
-from cadre_tui.store.batches import get_working_group, open_batch
+from cadre_tui.store.batches import open_batch
 from cadre_tui.store.cadres import get_cadre, set_cadres_status
 from cadre_tui.store.connection import transaction
+from cadre_tui.store.round_nominees import judge_cadres
 from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.store.values import day_from, iso_day
-
-LEADER_CATEGORIES = frozenset({CadreCategory.SERVING_LEADER, CadreCategory.MIDDLE_LEVEL_CADRE})
+from cadre_tui.store.working_groups import get_working_group
 
 
 def _placement(row: sqlite3.Row, project_ids: tuple[int, ...] = ()) -> Placement:
@@ -124,11 +124,12 @@ def place_cadre(
     project_ids: Iterable[int] = (),
     party_transferred_on: dt.date | None = None,
     exception_reason: str = "",
+    rules: EligibilityRules | None = None,
 ) -> Placement:
-    """Put a cadre in a group, placed as its mode requires. Serving leaders and
-    middle-level cadres need the batch's leave (allow_leaders) or a stated reason."""
-    projects = tuple(dict.fromkeys(project_ids))
-    side = LineSide(line_side) if line_side else None
+    """Put a cadre in a group, placed as its mode requires. Only a cadre who passes
+    the eligibility rules on ``start_date`` (serving leaders and middle-level
+    cadres when the batch allows them) may be placed; anyone else needs a written
+    ``exception_reason``, which the audit row keeps."""
     with transaction(conn):
         group = get_working_group(conn, group_id)
         batch = open_batch(conn, group.batch_id)
@@ -139,17 +140,73 @@ def place_cadre(
             raise CadreError("store.placement.archived", name=cadre.name)
         if active_placement(conn, cadre_id) is not None:
             raise CadreError("store.placement.already_placed", name=cadre.name)
-        if cadre.category in LEADER_CATEGORIES and not batch.allow_leaders and not exception_reason:
-            raise CadreError("store.placement.leader_not_allowed", name=cadre.name)
-        _check_place(conn, group, village_id, side, field_team_id, projects)
-        _check_projects_free(conn, batch.id, projects)
+        failed = placement_failures(conn, cadre_id, start_date, batch.allow_leaders, rules)
+        if failed and not exception_reason.strip():
+            raise CadreError("store.placement.ineligible", name=cadre.name, reasons=failed)
+        placement = insert_placement(
+            conn,
+            group,
+            cadre_id,
+            start_date,
+            role=role,
+            village_id=village_id,
+            line_side=line_side,
+            field_team_id=field_team_id,
+            project_ids=project_ids,
+            party_transferred_on=party_transferred_on,
+            exception_reason=exception_reason if failed else "",
+        )
+        if batch.state == BatchState.ACTIVE:
+            set_cadres_status(conn, [cadre_id], CadreStatus.SECONDED)
+        audit.record(conn, "create", "placement", placement.id, None, asdict(placement))
+        return placement
+
+
+def placement_failures(
+    conn: sqlite3.Connection,
+    cadre_id: int,
+    on: dt.date,
+    allow_leaders: bool,
+    rules: EligibilityRules | None = None,
+) -> str:
+    """The eligibility rules the cadre fails on ``on`` for a batch that does or
+    does not take leaders, as one line of reasons (empty: eligible)."""
+    from cadre_tui.i18n import t
+
+    rules = (rules or EligibilityRules()).for_batch(allow_leaders)
+    _, results = judge_cadres(conn, [cadre_id], on, rules)[cadre_id]
+    failed = [r for r in blocking_failures(results) if r.rule != "placed"]
+    return t("store.placement.reason_separator").join(r.reason(rules) for r in failed)
+
+
+def insert_placement(
+    conn: sqlite3.Connection,
+    group: WorkingGroup,
+    cadre_id: int,
+    start_date: dt.date,
+    *,
+    role: PlacementRole = PlacementRole.MEMBER,
+    village_id: int | None = None,
+    line_side: LineSide | None = None,
+    field_team_id: int | None = None,
+    project_ids: Iterable[int] = (),
+    party_transferred_on: dt.date | None = None,
+    exception_reason: str = "",
+) -> Placement:
+    """The placement row, its projects, its role and its village's cover, checked
+    against the group's mode; the caller holds the transaction and audits."""
+    projects = tuple(dict.fromkeys(project_ids))
+    side = LineSide(line_side) if line_side else None
+    _check_place(conn, group, village_id, side, field_team_id, projects)
+    _check_projects_free(conn, group.batch_id, projects)
+    try:
         cursor = conn.execute(
             "INSERT INTO placements (cadre_id, group_id, role, village_id, line_side,"
             " field_team_id, start_date, party_transferred_on, exception_reason)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 cadre_id,
-                group_id,
+                group.id,
                 PlacementRole(role).value,
                 village_id,
                 side.value if side else None,
@@ -159,18 +216,28 @@ def place_cadre(
                 exception_reason.strip(),
             ),
         )
-        placement_id = int(cursor.lastrowid)
-        conn.executemany(
-            "INSERT INTO placement_projects (placement_id, project_id) VALUES (?, ?)",
-            [(placement_id, project_id) for project_id in projects],
-        )
-        if role != PlacementRole.MEMBER:
-            _take_role(conn, group_id, placement_id, PlacementRole(role))
-        if batch.state == BatchState.ACTIVE:
-            set_cadres_status(conn, [cadre_id], CadreStatus.SECONDED)
-        placement = get_placement(conn, placement_id)
-        audit.record(conn, "create", "placement", placement_id, None, asdict(placement))
-        return placement
+    except sqlite3.IntegrityError as exc:  # placements_one_active: someone was quicker
+        raise CadreError(
+            "store.placement.already_placed", name=get_cadre(conn, cadre_id).name
+        ) from exc
+    placement_id = int(cursor.lastrowid)
+    conn.executemany(
+        "INSERT INTO placement_projects (placement_id, project_id) VALUES (?, ?)",
+        [(placement_id, project_id) for project_id in projects],
+    )
+    if village_id is not None:
+        cover_village(conn, group.id, village_id)
+    if role != PlacementRole.MEMBER:
+        _take_role(conn, group.id, placement_id, PlacementRole(role))
+    return get_placement(conn, placement_id)
+
+
+def cover_village(conn: sqlite3.Connection, group_id: int, village_id: int) -> None:
+    """The group answers for this village from now on (stationed_village)."""
+    conn.execute(
+        "INSERT OR IGNORE INTO group_villages (group_id, village_id) VALUES (?, ?)",
+        (group_id, village_id),
+    )
 
 
 def _take_role(
@@ -190,50 +257,6 @@ def _take_role(
     )
 
 
-def assign_projects(
-    conn: sqlite3.Connection, placement_id: int, project_ids: Iterable[int]
-) -> Placement:
-    """Give an active project-based placement more projects to own."""
-    with transaction(conn):
-        before = _active(conn, placement_id)
-        group = get_working_group(conn, before.group_id)
-        new = tuple(p for p in dict.fromkeys(project_ids) if p not in before.project_ids)
-        _check_place(conn, group, None, None, None, new)
-        _check_projects_free(conn, group.batch_id, new, placement_id)
-        conn.executemany(
-            "INSERT INTO placement_projects (placement_id, project_id) VALUES (?, ?)",
-            [(placement_id, project_id) for project_id in new],
-        )
-        audit.record(
-            conn,
-            "assign_projects",
-            "placement",
-            placement_id,
-            {"project_ids": before.project_ids},
-            {"added": new},
-        )
-        return get_placement(conn, placement_id)
-
-
-def record_party_transfer(conn: sqlite3.Connection, placement_id: int, on: dt.date) -> Placement:
-    """The cadre's party membership moved to the group's temporary branch (组织关系转入)."""
-    with transaction(conn):
-        before = get_placement(conn, placement_id)
-        conn.execute(
-            "UPDATE placements SET party_transferred_on = ? WHERE id = ?",
-            (on.isoformat(), placement_id),
-        )
-        audit.record(
-            conn,
-            "party_transfer",
-            "placement",
-            placement_id,
-            {"party_transferred_on": before.party_transferred_on},
-            {"party_transferred_on": on},
-        )
-        return get_placement(conn, placement_id)
-
-
 def end_placement(conn: sqlite3.Connection, placement_id: int, end_date: dt.date) -> Placement:
     """Take a cadre out of a group early; the cadre returns to the pool."""
     with transaction(conn):
@@ -243,9 +266,30 @@ def end_placement(conn: sqlite3.Connection, placement_id: int, end_date: dt.date
         conn.execute(
             "UPDATE placements SET end_date = ? WHERE id = ?", (end_date.isoformat(), placement_id)
         )
+        drop_role(conn, before)
         set_cadres_status(conn, [before.cadre_id], CadreStatus.AVAILABLE)
         audit.record(conn, "end", "placement", placement_id, None, {"end_date": end_date})
         return get_placement(conn, placement_id)
+
+
+def drop_role(conn: sqlite3.Connection, placement: Placement) -> None:
+    """A leader or deputy who leaves the group leaves the post empty."""
+    if placement.role == PlacementRole.LEADER:
+        column = "leader_cadre_id"
+    elif placement.role == PlacementRole.DEPUTY:
+        column = "deputy_cadre_id"
+    else:
+        return
+    conn.execute(
+        f"UPDATE working_groups SET {column} = NULL, row_version = row_version + 1"
+        f" WHERE id = ? AND {column} = ?",
+        (placement.group_id, placement.cadre_id),
+    )
+
+
+def active_placement_of(conn: sqlite3.Connection, placement_id: int) -> Placement:
+    """The placement, refused when it has ended."""
+    return _active(conn, placement_id)
 
 
 def _active(conn: sqlite3.Connection, placement_id: int) -> Placement:
@@ -253,46 +297,6 @@ def _active(conn: sqlite3.Connection, placement_id: int) -> Placement:
     if not placement.is_active:
         raise CadreError("store.placement.ended")
     return placement
-
-
-def set_group_leaders(
-    conn: sqlite3.Connection, group_id: int, *, leader_cadre_id: int, deputy_cadre_id: int | None
-) -> WorkingGroup:
-    """Name the group's leader and deputy from its members; their placements' roles follow."""
-    with transaction(conn):
-        group = get_working_group(conn, group_id)
-        members = {p.cadre_id: p for p in list_placements(conn, group_id=group_id) if p.is_active}
-        for cadre_id in (leader_cadre_id, deputy_cadre_id):
-            if cadre_id is not None and cadre_id not in members:
-                raise CadreError(
-                    "store.group.leader_not_member", name=get_cadre(conn, cadre_id).name
-                )
-        if leader_cadre_id == deputy_cadre_id:
-            raise CadreError("store.group.leader_is_deputy")
-        conn.execute(
-            "UPDATE placements SET role = 'member' WHERE group_id = ? AND end_date IS NULL",
-            (group_id,),
-        )
-        roles = [("leader", leader_cadre_id), ("deputy", deputy_cadre_id)]
-        for role, cadre_id in roles:
-            if cadre_id is not None:
-                conn.execute(
-                    "UPDATE placements SET role = ? WHERE id = ?", (role, members[cadre_id].id)
-                )
-        conn.execute(
-            "UPDATE working_groups SET leader_cadre_id = ?, deputy_cadre_id = ?,"
-            " row_version = row_version + 1 WHERE id = ?",
-            (leader_cadre_id, deputy_cadre_id, group_id),
-        )
-        audit.record(
-            conn,
-            "set_leaders",
-            "working_group",
-            group_id,
-            {"leader": group.leader_cadre_id, "deputy": group.deputy_cadre_id},
-            {"leader": leader_cadre_id, "deputy": deputy_cadre_id},
-        )
-        return get_working_group(conn, group_id)
 
 
 def get_placement(conn: sqlite3.Connection, placement_id: int) -> Placement:

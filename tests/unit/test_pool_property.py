@@ -20,7 +20,7 @@ from cadre_tui.domain.enums import CadreCategory, CadreStatus, Gender, PartyStat
 from cadre_tui.domain.identity import make_id_number
 from cadre_tui.domain.model import NewCadre
 from cadre_tui.domain.pool_query import PoolFilter, PoolOrder, PoolSort, SearchKind
-from cadre_tui.store import batches, cadres, placements, pool, pool_sql, units
+from cadre_tui.store import batches, cadres, placements, pool, pool_sql, units, working_groups
 from cadre_tui.store.database import open_database
 from cadre_tui.store.sqlite import sqlite3
 
@@ -75,7 +75,7 @@ def _build(path: Path) -> None:
             conn, number=1, name="第一批", start_date=dt.date(2023, 1, 2), allow_leaders=True
         )
         groups = [
-            batches.create_working_group(
+            working_groups.create_working_group(
                 conn, batch_id=batch.id, receiving_unit_id=zone.id, name=f"第{n}组"
             ).id
             for n in (1, 2, 3)

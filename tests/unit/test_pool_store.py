@@ -27,6 +27,7 @@ from cadre_tui.store import (
     pool_indexes,
     pool_sql,
     units,
+    working_groups,
 )
 from cadre_tui.store import saved_filters as saved
 from cadre_tui.store.connection import connect, transaction
@@ -68,7 +69,9 @@ def make_groups(conn: sqlite3.Connection, *names: str) -> tuple[int, list[int]]:
     )
     batch = batches.create_batch(conn, number=1, name="一批", start_date=START, allow_leaders=True)
     made = [
-        batches.create_working_group(conn, batch_id=batch.id, receiving_unit_id=zone.id, name=n)
+        working_groups.create_working_group(
+            conn, batch_id=batch.id, receiving_unit_id=zone.id, name=n
+        )
         for n in names
     ]
     return units.add_village(conn, zone.id, "新村").id, [group.id for group in made]
@@ -76,7 +79,12 @@ def make_groups(conn: sqlite3.Connection, *names: str) -> tuple[int, list[int]]:
 
 def place(conn, village: int, group: int, cadre: int, start=START, ended=None) -> int:
     placed = placements.place_cadre(
-        conn, group_id=group, cadre_id=cadre, start_date=start, village_id=village
+        conn,
+        group_id=group,
+        cadre_id=cadre,
+        start_date=start,
+        village_id=village,
+        exception_reason="经部务会研究同意",  # kept only for a cadre who fails a rule
     )
     if ended:
         placements.end_placement(conn, placed.id, ended)

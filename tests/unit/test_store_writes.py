@@ -23,7 +23,17 @@ from cadre_tui.domain.enums import (
 from cadre_tui.domain.identity import make_id_number, parse_id_number
 from cadre_tui.domain.model import NewCadre
 from cadre_tui.errors import CadreError
-from cadre_tui.store import audit, batches, cadres, figures, placements, units
+from cadre_tui.store import (
+    audit,
+    batches,
+    cadres,
+    evaluations,
+    figures,
+    group_changes,
+    placements,
+    units,
+    working_groups,
+)
 from cadre_tui.store.sqlite import sqlite3
 
 START = dt.date(2026, 3, 2)
@@ -275,7 +285,7 @@ def batch(conn: sqlite3.Connection, org) -> SimpleNamespace:
         receiving_unit_ids=[org.zone.id, org.hutang.id, org.niutang.id],
     )
     groups = {
-        mode: batches.create_working_group(
+        mode: working_groups.create_working_group(
             conn,
             batch_id=made.id,
             receiving_unit_id=unit.id,
@@ -311,15 +321,17 @@ def test_group_edits_keep_names_unique_and_refuse_stale_versions(
 ) -> None:
     group = batch.groups[ManagementMode.BLOCK_AND_LINE]
     other = batch.groups[ManagementMode.PROJECT_BASED]
-    edited = batches.update_working_group(
+    edited = working_groups.update_working_group(
         conn, group.id, expected_version=group.row_version, office="湖塘镇拆迁办三楼"
     )
     assert (edited.office, edited.row_version) == ("湖塘镇拆迁办三楼", group.row_version + 1)
     with pytest.raises(CadreError) as caught:
-        batches.update_working_group(conn, group.id, name=other.name)
+        working_groups.update_working_group(conn, group.id, name=other.name)
     assert caught.value.key == "store.group.name_taken"
     with pytest.raises(CadreError) as caught:
-        batches.update_working_group(conn, group.id, expected_version=group.row_version, office="")
+        working_groups.update_working_group(
+            conn, group.id, expected_version=group.row_version, office=""
+        )
     assert caught.value.key == "store.group.changed_elsewhere"
 
 
@@ -386,8 +398,8 @@ def test_each_project_has_one_owner_in_a_batch(conn: sqlite3.Connection, batch, 
     assert table_count(conn, "placements") == 1
     second = place(conn, batch, ManagementMode.PROJECT_BASED, 2)
     with pytest.raises(CadreError):
-        placements.assign_projects(conn, second.id, [org.projects[0].id])
-    updated = placements.assign_projects(conn, first.id, [org.projects[1].id])
+        group_changes.assign_projects(conn, second.id, [org.projects[0].id])
+    updated = group_changes.assign_projects(conn, first.id, [org.projects[1].id])
     assert updated.project_ids == (org.projects[0].id, org.projects[1].id)
 
 
@@ -401,7 +413,7 @@ def test_leaders_need_the_batch_leave_or_a_reason(conn: sqlite3.Connection, batc
     )
     with pytest.raises(CadreError) as caught:
         place(conn, batch, ManagementMode.BLOCK_AND_LINE, leader.id, line_side=LineSide.LINE)
-    assert caught.value.key == "store.placement.leader_not_allowed"
+    assert caught.value.key == "store.placement.ineligible"
     placed = place(
         conn,
         batch,
@@ -417,20 +429,34 @@ def test_group_leaders_come_from_its_members(conn: sqlite3.Connection, batch, or
     mode = ManagementMode.BLOCK_AND_LINE
     for cadre_id in (1, 2, 3):
         place(conn, batch, mode, cadre_id, line_side=LineSide.LINE)
-    group = placements.set_group_leaders(
+    group = group_changes.set_group_leaders(
         conn, batch.groups[mode].id, leader_cadre_id=2, deputy_cadre_id=3
     )
     assert (group.leader_cadre_id, group.deputy_cadre_id) == (2, 3)
     roles = {p.cadre_id: p.role for p in placements.list_placements(conn, group_id=group.id)}
     assert roles == {1: PlacementRole.MEMBER, 2: PlacementRole.LEADER, 3: PlacementRole.DEPUTY}
     with pytest.raises(CadreError) as caught:
-        placements.set_group_leaders(conn, group.id, leader_cadre_id=5, deputy_cadre_id=None)
+        group_changes.set_group_leaders(conn, group.id, leader_cadre_id=5, deputy_cadre_id=None)
     assert caught.value.key == "store.group.leader_not_member"
 
 
 def test_a_batch_starts_and_closes_with_its_cadres(conn: sqlite3.Connection, batch, org) -> None:
-    placed = place(conn, batch, ManagementMode.STATIONED_VILLAGE, 1, village_id=org.village.id)
+    placed = place(
+        conn,
+        batch,
+        ManagementMode.STATIONED_VILLAGE,
+        1,
+        village_id=org.village.id,
+        role=PlacementRole.LEADER,
+    )
     assert cadres.get_cadre(conn, 1).status == CadreStatus.AVAILABLE
+    with pytest.raises(CadreError) as caught:
+        batches.start_batch(conn, batch.batch.id)
+    assert caught.value.key == "store.batch.groups_without_leader"
+    assert caught.value.params["count"] == 2
+    place(conn, batch, ManagementMode.BLOCK_AND_LINE, 2, line_side=LineSide.LINE, role="leader")
+    owned = [org.projects[0].id]
+    place(conn, batch, ManagementMode.PROJECT_BASED, 3, project_ids=owned, role="leader")
     started = batches.start_batch(conn, batch.batch.id)
     assert started.state == BatchState.ACTIVE
     assert cadres.get_cadre(conn, 1).status == CadreStatus.SECONDED
@@ -443,11 +469,12 @@ def test_a_batch_starts_and_closes_with_its_cadres(conn: sqlite3.Connection, bat
         entered_by="zhangwei",
     )
     assert (entry.value, entry.village_id) == (420.3, org.village.id)
-    closed = batches.close_batch(conn, batch.batch.id, dt.date(2026, 8, 31))
-    assert (closed.state, closed.closed_on) == (BatchState.CLOSED, dt.date(2026, 8, 31))
-    assert placements.get_placement(conn, placed.id).end_date == dt.date(2026, 8, 31)
-    assert cadres.get_cadre(conn, 1).status == CadreStatus.AVAILABLE
-    evaluation = batches.record_evaluation(
+    with pytest.raises(CadreError) as caught:
+        batches.close_batch(conn, batch.batch.id, dt.date(2026, 8, 31))
+    assert caught.value.key == "store.batch.evaluations_missing"
+    assert caught.value.params["count"] == 3
+    assert placements.get_placement(conn, placed.id).end_date is None
+    evaluation = evaluations.record_evaluation(
         conn,
         placed.id,
         grade=EvaluationGrade.EXCELLENT,
@@ -455,7 +482,15 @@ def test_a_batch_starts_and_closes_with_its_cadres(conn: sqlite3.Connection, bat
         evaluated_by="区委组织部干部科",
         recommended_for_promotion=True,
     )
-    assert batches.list_evaluations(conn, batch.batch.id) == [evaluation]
+    assert evaluations.list_evaluations(conn, batch.batch.id) == [evaluation]
+    for other in placements.list_placements(conn, batch_id=batch.batch.id)[1:]:
+        evaluations.record_evaluation(
+            conn, other.id, grade="competent", evaluated_on=dt.date(2026, 9, 10), evaluated_by="科"
+        )
+    closed = batches.close_batch(conn, batch.batch.id, dt.date(2026, 8, 31))
+    assert (closed.state, closed.closed_on) == (BatchState.CLOSED, dt.date(2026, 8, 31))
+    assert placements.get_placement(conn, placed.id).end_date == dt.date(2026, 8, 31)
+    assert cadres.get_cadre(conn, 1).status == CadreStatus.AVAILABLE
     with pytest.raises(CadreError) as caught:
         place(conn, batch, ManagementMode.STATIONED_VILLAGE, 2, village_id=org.village.id)
     assert caught.value.key == "store.batch.closed"

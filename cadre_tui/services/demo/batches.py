@@ -25,7 +25,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.services.demo.definition import BatchPlan, DemoDefinition, GroupPlan
 from cadre_tui.services.demo.figures import PlacedCadre
 from cadre_tui.services.demo.people import Picker
-from cadre_tui.store import batches, cadres, placements, units
+from cadre_tui.store import batches, cadres, evaluations, placements, units, working_groups
 from cadre_tui.store.sqlite import sqlite3
 
 LEADERS = (CadreCategory.SERVING_LEADER, CadreCategory.MIDDLE_LEVEL_CADRE)
@@ -174,7 +174,7 @@ class BatchBuilder:
         for number, (group_plan, group) in enumerate(unit_groups):
             roles = _roles(group)
             leader = next(c for c in group if roles.get(c.id) == PlacementRole.LEADER)
-            working_group = batches.create_working_group(
+            working_group = working_groups.create_working_group(
                 self.conn,
                 batch_id=batch_id,
                 receiving_unit_id=unit.id,
@@ -255,7 +255,7 @@ class BatchBuilder:
         written = 0
         for placement in placements.list_placements(self.conn, batch_id=batch_id):
             grade = grades.pick(self.rng)
-            batches.record_evaluation(
+            evaluations.record_evaluation(
                 self.conn,
                 placement.id,
                 grade=grade,
