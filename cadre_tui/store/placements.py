@@ -60,9 +60,12 @@ def _check_place(
     field_team_id: int | None,
     project_ids: tuple[int, ...],
 ) -> None:
-    """The group's mode decides where a cadre sits; anything else is refused."""
+    """The group's mode decides where a cadre sits; anything else is refused. No
+    place at all is allowed: the member is flagged until placed (group_rules)."""
     unit = group.receiving_unit_id
     mode = group.mode
+    if village_id is None and not line_side and field_team_id is None and not project_ids:
+        return
     wrong = (
         (mode != ManagementMode.STATIONED_VILLAGE and village_id is not None)
         or (mode != ManagementMode.BLOCK_AND_LINE and (line_side or field_team_id))
@@ -72,8 +75,6 @@ def _check_place(
     if wrong:
         raise CadreError("store.placement.wrong_shape", mode=mode.label())
     if mode == ManagementMode.STATIONED_VILLAGE:
-        if village_id is None:
-            raise CadreError("store.placement.village_required")
         _require_place(conn, "villages", village_id, unit)
     elif mode == ManagementMode.BLOCK_AND_LINE:
         if line_side is None:

@@ -359,9 +359,8 @@ def test_placements_are_shaped_by_the_group_mode(conn: sqlite3.Connection, batch
 @pytest.mark.parametrize(
     ("mode", "shape", "key"),
     [
-        (ManagementMode.STATIONED_VILLAGE, {}, "village_required"),
         (ManagementMode.STATIONED_VILLAGE, {"line_side": LineSide.LINE}, "wrong_shape"),
-        (ManagementMode.BLOCK_AND_LINE, {}, "line_side_required"),
+        (ManagementMode.BLOCK_AND_LINE, {"field_team_id": 1}, "line_side_required"),
         (ManagementMode.BLOCK_AND_LINE, {"line_side": LineSide.BLOCK}, "field_team_required"),
         (ManagementMode.PROJECT_BASED, {"village_id": 1}, "wrong_shape"),
     ],
@@ -375,6 +374,15 @@ def test_a_placement_of_the_wrong_shape_is_refused(
     assert caught.value.key == f"store.placement.{key}"
     assert table_count(conn, "placements") == 0
     assert audit_count(conn) == before
+
+
+@pytest.mark.parametrize("mode", list(ManagementMode))
+def test_a_member_may_join_before_being_placed(
+    conn: sqlite3.Connection, batch, mode: ManagementMode
+) -> None:
+    """Members are added first and placed one by one; until then the group flags them."""
+    joined = place(conn, batch, mode, 1)
+    assert (joined.village_id, joined.line_side, joined.project_ids) == (None, None, ())
 
 
 def test_a_place_of_another_unit_is_refused(conn: sqlite3.Connection, batch, org) -> None:
