@@ -22,6 +22,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     help="cli.help.main",
     lazy_commands={
         "demo": "cadre_tui.cli.demo:demo",
+        "groups": "cadre_tui.cli.groups:groups_command",
         "round": "cadre_tui.cli.round:round_command",
         "status": "cadre_tui.cli.status:status",
     },
