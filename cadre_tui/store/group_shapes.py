@@ -55,10 +55,11 @@ def batch_members(
         (batch_id,),
     ).fetchall()
     if ended:
-        last = {}
+        last: dict[int, tuple[str, int]] = {}
         for row in rows:
-            last[row["cadre_id"]] = row["placement_id"]
-        rows = [r for r in rows if last[r["cadre_id"]] == r["placement_id"]]
+            latest = (row["start_date"], row["placement_id"])
+            last[row["cadre_id"]] = max(last.get(row["cadre_id"], latest), latest)
+        rows = [r for r in rows if last[r["cadre_id"]][1] == r["placement_id"]]
     projects = _project_names(conn, [r["placement_id"] for r in rows])
     return [_member(row, projects.get(row["placement_id"], ())) for row in rows]
 
