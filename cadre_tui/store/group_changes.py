@@ -63,6 +63,7 @@ def record_party_transfer(conn: sqlite3.Connection, placement_id: int, on: dt.da
     """The cadre's party membership moved to the group's temporary branch (组织关系转入)."""
     with transaction(conn):
         before = get_placement(conn, placement_id)
+        open_batch(conn, get_working_group(conn, before.group_id).batch_id)
         conn.execute(
             "UPDATE placements SET party_transferred_on = ? WHERE id = ?",
             (on.isoformat(), placement_id),
