@@ -352,3 +352,30 @@ def _project_ids(conn: sqlite3.Connection, placement_ids: list[int]) -> dict[int
         ):
             found.setdefault(row[0], []).append(row[1])
     return {key: tuple(value) for key, value in found.items()}
+
+
+def add_members(
+    conn: sqlite3.Connection,
+    group_id: int,
+    cadre_ids: Iterable[int],
+    start_date: dt.date,
+    *,
+    reasons: dict[int, str] | None = None,
+    rules: EligibilityRules | None = None,
+) -> list[Placement]:
+    """Several cadres join a group in one transaction, not yet placed (the group
+    flags them until they are); all or none. ``reasons`` holds the written
+    exception for each ineligible cadre."""
+    reasons = reasons or {}
+    with transaction(conn):
+        return [
+            place_cadre(
+                conn,
+                group_id=group_id,
+                cadre_id=cadre_id,
+                start_date=start_date,
+                exception_reason=reasons.get(cadre_id, ""),
+                rules=rules,
+            )
+            for cadre_id in dict.fromkeys(cadre_ids)
+        ]

@@ -193,3 +193,19 @@ def approved_nominees(conn: sqlite3.Connection, year: int) -> list[Cadre]:
     ids = [row[0] for row in rows]
     found = cadres_by_id(conn, ids)
     return [found[i] for i in ids if i in found]
+
+
+def approved_among(conn: sqlite3.Connection, cadre_ids: Sequence[int]) -> set[int]:
+    """Those of ``cadre_ids`` with an approved nomination in any round: batch
+    formation offers them first."""
+    found: set[int] = set()
+    wanted = list(dict.fromkeys(cadre_ids))
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        rows = conn.execute(
+            "SELECT cadre_id FROM recommendations WHERE state = 'approved'"
+            f" AND cadre_id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update(row[0] for row in rows)
+    return found

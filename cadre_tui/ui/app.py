@@ -27,6 +27,7 @@ class CadreApp(TranslatedBindings, App[None]):
         "dashboard": lambda: _screen("dashboard", "DashboardScreen"),
         "pool": lambda: _screen("pool", "PoolScreen"),
         "round": lambda: _screen("round_board", "RoundBoardScreen"),
+        "batches": lambda: _screen("batch", "BatchScreen"),
     }
     """Each screen's module is imported when first shown, keeping start-up light."""
 
@@ -35,6 +36,7 @@ class CadreApp(TranslatedBindings, App[None]):
         Binding("f2", "switch_mode('dashboard')", "key.dashboard", show=False, id="app.dashboard"),
         Binding("f3", "switch_mode('pool')", "key.pool", show=False, id="app.pool"),
         Binding("f4", "switch_mode('round')", "key.round", show=False, id="app.round"),
+        Binding("f5", "switch_mode('batches')", "key.batches", show=False, id="app.batches"),
         Binding(
             "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
         ),

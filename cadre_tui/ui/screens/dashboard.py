@@ -28,7 +28,7 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
     """First screen: reads the roll-ups in a thread worker and paints them."""
 
     BINDINGS = [
-        Binding("r,f5", "refresh", "key.refresh", id="dashboard.refresh"),
+        Binding("r", "refresh", "key.refresh", id="dashboard.refresh"),
     ]
 
     def __init__(self) -> None:

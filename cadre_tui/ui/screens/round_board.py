@@ -66,7 +66,7 @@ class RoundBoardScreen(TranslatedBindings, Screen[None]):
         Binding("enter", "open_unit", "round.key_open", id="round.open"),
         Binding("l", "toggle_late", "round.key_late", id="round.late"),
         Binding("c", "create_round", "round.key_create", id="round.create"),
-        Binding("r,f5", "refresh", "key.refresh", id="round.refresh"),
+        Binding("r", "refresh", "key.refresh", id="round.refresh"),
         Binding(
             "left_square_bracket", "year(-1)", "round.key_prev_year", show=False, id="round.prev"
         ),

@@ -1,0 +1,288 @@
+"""Adding members to a working group from the pool: the pool's own search
+(name, pinyin, initials, unit, ID tail) over the cadres the batch may take.
+
+Scopes (Ctrl+T cycles): this round's nominees (approved ones first, marked ★),
+every eligible cadre, everyone (ineligible ones marked with the rule they fail).
+Space marks several; Enter adds the marked ones (or the highlighted one). An
+ineligible cadre joins only with a written reason, which the store audits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
+from cadre_tui.domain.enums import CadreStatus
+from cadre_tui.domain.model import Batch, WorkingGroup
+from cadre_tui.domain.pool_query import PoolFilter, PoolOrder, PoolRow
+from cadre_tui.errors import CadreError
+from cadre_tui.i18n import current_language, t
+from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.screens.dialogs import PromptScreen
+from cadre_tui.ui.widgets.pool_grid import fit
+
+RESULTS = 50
+ROW_WIDTH = 66
+SCOPES = ("nominees", "eligible", "everyone")
+
+
+class Found(Message):
+    def __init__(
+        self, seq: int, rows: list[PoolRow], failing: dict[int, str], approved: set[int]
+    ) -> None:
+        super().__init__()
+        self.seq = seq
+        self.rows = rows
+        self.failing = failing
+        self.approved = approved
+
+
+class Refused(Message):
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
+class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
+    """Dismissed with the number of cadres added, or None when cancelled."""
+
+    CSS_PATH = "../styles/batch.tcss"
+
+    BINDINGS = [
+        Binding("escape", "cancel", "dialog.key_cancel", id="picker.cancel"),
+        Binding("ctrl+t", "next_scope", "picker.key_scope", id="picker.scope"),
+        Binding("space", "toggle_mark", "picker.key_mark", id="picker.mark"),
+        Binding("down", "to_results", show=False, id="picker.results"),
+    ]
+
+    def __init__(self, batch: Batch, group: WorkingGroup, start: dt.date) -> None:
+        super().__init__(classes="dialog")
+        self.batch = batch
+        self.group = group
+        self.start = start
+        self.rules = EligibilityRules().for_batch(batch.allow_leaders)
+        self.scope = "nominees"
+        self.rows: list[PoolRow] = []
+        self.failing: dict[int, str] = {}
+        self.approved: set[int] = set()
+        self.marked: dict[int, str] = {}
+        """Marked cadres (id → name), kept across searches and scopes."""
+        self._seq = 0
+
+    @property
+    def database(self):  # noqa: ANN201 - store.database.Database
+        return self.app.database  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body", id="picker-body"):
+            yield Static(
+                t("picker.title", group=self.group.name, start=self.start.isoformat()),
+                classes="dialog-question",
+            )
+            yield Input(placeholder=t("picker.placeholder"), id="picker-search")
+            yield Static("", id="picker-status")
+            yield OptionList(id="picker-results")
+            yield Static("", id="picker-error", classes="dialog-error")
+            yield Static(t("picker.keys"), classes="dialog-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#picker-search", Input).focus()
+        self.refresh_results()
+
+    # --- searching ---------------------------------------------------------------------
+
+    def refresh_results(self) -> None:
+        self._seq += 1
+        text = self.query_one("#picker-search", Input).value
+        flt = PoolFilter(
+            text=text,
+            statuses=frozenset({CadreStatus.RECOMMENDED})
+            if self.scope == "nominees"
+            else frozenset(),
+            eligible_only=self.scope != "everyone",
+        )
+        self.search(self._seq, flt)
+
+    @work(thread=True, exclusive=True, group="picker-search")
+    def search(self, seq: int, flt: PoolFilter) -> None:
+        from cadre_tui.store import pool, round_nominees
+
+        order = PoolOrder(by_pinyin=current_language() == "zh")
+        try:
+            conn = self.database.connect()
+            try:
+                page = pool.page(
+                    conn, flt, order, today=self.start, rules=self.rules, limit=RESULTS
+                )
+                ids = [r.id for r in page.rows]
+                failing: dict[int, str] = {}
+                if not flt.eligible_only:
+                    judged = round_nominees.judge_cadres(conn, ids, self.start, self.rules)
+                    for cadre_id, (_, results) in judged.items():
+                        failed = blocking_failures(results)
+                        if failed:
+                            failing[cadre_id] = failed[0].reason(self.rules)
+                approved = round_nominees.approved_among(conn, ids)
+            finally:
+                conn.close()
+        except CadreError as exc:
+            self.post_message(Refused(exc.message()))
+            return
+        if not get_current_worker().is_cancelled:
+            rows = sorted(page.rows, key=lambda r: r.id not in approved)  # stable: order kept
+            self.post_message(Found(seq, rows, failing, approved))
+
+    def on_found(self, message: Found) -> None:
+        if message.seq != self._seq:
+            return
+        self.rows, self.failing, self.approved = message.rows, message.failing, message.approved
+        self._redraw()
+
+    def _redraw(self, keep: int | None = None) -> None:
+        results = self.query_one("#picker-results", OptionList)
+        results.clear_options()
+        results.add_options(Option(self._row_text(row), id=str(row.id)) for row in self.rows)
+        if keep is not None:
+            results.highlighted = keep
+        more = t("picker.more", count=RESULTS) if len(self.rows) >= RESULTS else ""
+        self.query_one("#picker-status", Static).update(
+            t(
+                f"picker.scope_{self.scope}",
+                count=len(self.rows),
+                on=self.start.isoformat(),
+                marked=len(self.marked),
+            )
+            + more
+        )
+
+    def _row_text(self, row: PoolRow) -> str:
+        mark = "✓" if row.id in self.marked else " "
+        star = "★" if row.id in self.approved else " "
+        why = t("picker.failing", reason=self.failing[row.id]) if row.id in self.failing else ""
+        if row.group:
+            why = t("picker.in_group", group=row.group)
+        line = " ".join(
+            [
+                mark + star,
+                fit(row.name, 8),
+                fit(str(row.age), 3, right=True),
+                fit(row.sending_unit, 14),
+                fit(row.category.label(), 10),
+                why,
+            ]
+        )
+        return fit(line, ROW_WIDTH).rstrip()
+
+    @on(Input.Changed, "#picker-search")
+    def _typed(self) -> None:
+        self.refresh_results()
+
+    @on(Input.Submitted, "#picker-search")
+    def _submitted(self) -> None:
+        self.action_to_results()
+
+    def action_to_results(self) -> None:
+        results = self.query_one("#picker-results", OptionList)
+        if results.option_count:
+            results.focus()
+            if results.highlighted is None:
+                results.highlighted = 0
+
+    def action_next_scope(self) -> None:
+        self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
+        self.refresh_results()
+
+    def action_toggle_mark(self) -> None:
+        results = self.query_one("#picker-results", OptionList)
+        if self.focused is not results or results.highlighted is None:
+            return
+        row = self.rows[results.highlighted]
+        if row.id in self.marked:
+            del self.marked[row.id]
+        else:
+            self.marked[row.id] = row.name
+        index = results.highlighted
+        self._redraw(keep=min(index + 1, len(self.rows) - 1))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    # --- adding ------------------------------------------------------------------------
+
+    @on(OptionList.OptionSelected, "#picker-results")
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        chosen = dict(self.marked)
+        if not chosen:
+            row = next(r for r in self.rows if r.id == int(event.option.id or 0))
+            chosen = {row.id: row.name}
+        self.judge(chosen)
+
+    @work(thread=True, exclusive=True, group="picker-judge")
+    def judge(self, chosen: dict[int, str]) -> None:
+        from cadre_tui.store import round_nominees
+
+        conn = self.database.connect()
+        try:
+            judged = round_nominees.judge_cadres(conn, list(chosen), self.start, self.rules)
+        finally:
+            conn.close()
+        failing = {
+            cadre_id: [r.reason(self.rules) for r in blocking_failures(results)]
+            for cadre_id, (_, results) in judged.items()
+            if blocking_failures(results)
+        }
+        self.app.call_from_thread(self._ask_reasons, chosen, failing)
+
+    def _ask_reasons(self, chosen: dict[int, str], failing: dict[int, list[str]]) -> None:
+        if not failing:
+            self.add(list(chosen), {})
+            return
+        names = t("store.name_separator").join(
+            t(
+                "picker.who_fails",
+                name=chosen[i],
+                reasons=t("store.placement.reason_separator").join(r),
+            )
+            for i, r in failing.items()
+        )
+
+        def given(reason: str | None) -> None:
+            if reason:
+                self.add(list(chosen), {cadre_id: reason for cadre_id in failing})
+
+        question = t("picker.ask_reason", who=names)
+        self.app.push_screen(PromptScreen(question, check=_required), given)
+
+    @work(thread=True, group="picker-write")
+    def add(self, cadre_ids: list[int], reasons: dict[int, str]) -> None:
+        from cadre_tui.store import placements
+
+        try:
+            conn = self.database.connect()
+            try:
+                added = placements.add_members(
+                    conn, self.group.id, cadre_ids, self.start, reasons=reasons, rules=self.rules
+                )
+            finally:
+                conn.close()
+        except CadreError as exc:
+            self.post_message(Refused(exc.message()))
+            return
+        self.app.call_from_thread(self.dismiss, len(added))
+
+    def on_refused(self, message: Refused) -> None:
+        self.query_one("#picker-error", Static).update(message.text)
+
+
+def _required(value: str) -> str | None:
+    return None if value.strip() else t("picker.reason_required")
