@@ -152,7 +152,9 @@ def batch_view(conn: sqlite3.Connection, batch_id: int) -> BatchView:
     groups_by_unit: dict[int, list[GroupView]] = {
         unit_id: [] for unit_id in batches.batch_unit_ids(conn, batch_id)
     }
-    for group in working_groups.list_working_groups(conn, batch_id):
+    groups = working_groups.list_working_groups(conn, batch_id)
+    owners = _project_owners(groups)
+    for group in groups:
         rows = by_group.get(group.id, [])
         lines = tuple(MemberLine(row, group.mode) for row in rows)
         shape = GroupShape(
@@ -160,7 +162,9 @@ def batch_view(conn: sqlite3.Connection, batch_id: int) -> BatchView:
             members=tuple(row.place for row in rows),
             has_leader=group.leader_cadre_id is not None or closed,
             covered_villages=tuple(villages.get(group.id, ())),
-            unowned_projects=tuple(unowned.get(group.receiving_unit_id, ())),
+            unowned_projects=tuple(unowned.get(group.receiving_unit_id, ()))
+            if owners.get(group.receiving_unit_id) == group.id
+            else (),
         )
         problems = tuple(group_problems(shape)) if not closed else ()
         view = GroupView(
@@ -179,6 +183,16 @@ def batch_view(conn: sqlite3.Connection, batch_id: int) -> BatchView:
     )
     missing = () if closed else tuple(group_shapes.missing_evaluations(conn, batch_id))
     return BatchView(batch, unit_views, missing)
+
+
+def _project_owners(groups: list[WorkingGroup]) -> dict[int, int]:
+    """The group that answers for a unit's unowned projects: its first
+    project-based group (each project is flagged once, not once per group)."""
+    owners: dict[int, int] = {}
+    for group in groups:
+        if group.mode is ManagementMode.PROJECT_BASED:
+            owners.setdefault(group.receiving_unit_id, group.id)
+    return owners
 
 
 def _cadre_names(members: list[MemberRow]) -> dict[int | None, str]:

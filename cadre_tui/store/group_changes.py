@@ -62,8 +62,14 @@ def assign_projects(
 def record_party_transfer(conn: sqlite3.Connection, placement_id: int, on: dt.date) -> Placement:
     """The cadre's party membership moved to the group's temporary branch (组织关系转入)."""
     with transaction(conn):
-        before = get_placement(conn, placement_id)
-        open_batch(conn, get_working_group(conn, before.group_id).batch_id)
+        open_batch(
+            conn, get_working_group(conn, get_placement(conn, placement_id).group_id).batch_id
+        )
+        before = active_placement_of(conn, placement_id)
+        if on < before.start_date:
+            raise CadreError(
+                "store.placement.party_before_start", date=before.start_date.isoformat()
+            )
         conn.execute(
             "UPDATE placements SET party_transferred_on = ? WHERE id = ?",
             (on.isoformat(), placement_id),

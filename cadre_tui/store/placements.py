@@ -141,7 +141,9 @@ def place_cadre(
             raise CadreError("store.placement.archived", name=cadre.name)
         if active_placement(conn, cadre_id) is not None:
             raise CadreError("store.placement.already_placed", name=cadre.name)
-        failed = placement_failures(conn, cadre_id, start_date, batch.allow_leaders, rules)
+        failed = placement_failures(
+            conn, cadre_id, start_date, batch.allow_leaders, rules, batch_id=batch.id
+        )
         if failed and not exception_reason.strip():
             raise CadreError("store.placement.ineligible", name=cadre.name, reasons=failed)
         placement = insert_placement(
@@ -169,14 +171,27 @@ def placement_failures(
     on: dt.date,
     allow_leaders: bool,
     rules: EligibilityRules | None = None,
+    *,
+    batch_id: int | None = None,
 ) -> str:
     """The eligibility rules the cadre fails on ``on`` for a batch that does or
-    does not take leaders, as one line of reasons (empty: eligible)."""
+    does not take leaders, as one line of reasons (empty: eligible). Coming back
+    to ``batch_id`` after leaving it is not a second secondment."""
     from cadre_tui.i18n import t
 
     rules = (rules or EligibilityRules()).for_batch(allow_leaders)
     _, results = judge_cadres(conn, [cadre_id], on, rules)[cadre_id]
-    failed = [r for r in blocking_failures(results) if r.rule != "placed"]
+    skip = {"placed"}
+    if (
+        batch_id is not None
+        and conn.execute(
+            "SELECT 1 FROM placements p JOIN working_groups g ON g.id = p.group_id"
+            " WHERE p.cadre_id = ? AND g.batch_id = ?",
+            (cadre_id, batch_id),
+        ).fetchone()
+    ):
+        skip.add("recent")
+    failed = [r for r in blocking_failures(results) if r.rule not in skip]
     return t("store.placement.reason_separator").join(r.reason(rules) for r in failed)
 
 

@@ -772,6 +772,52 @@ def test_the_batch_view_flags_each_group_by_its_mode(conn: sqlite3.Connection, b
     assert [p.kind for p in stationed.problems] == [ProblemKind.VILLAGE_UNCOVERED]
 
 
+def test_unowned_projects_are_flagged_once_per_unit(conn: sqlite3.Connection, batch, org) -> None:
+    """Two project-based groups in one town: the unit's unowned projects are the
+    first group's to answer for, not counted twice."""
+    second = working_groups.create_working_group(
+        conn, batch_id=batch.batch.id, receiving_unit_id=org.niutang.id, name="牛塘镇第二工作组"
+    )
+    view = batch_view(conn, batch.batch.id)
+    unowned = [
+        (g.group.id, p.subject)
+        for g in view.groups
+        for p in g.problems
+        if p.kind is ProblemKind.PROJECT_UNOWNED
+    ]
+    first = batch.groups[PROJECTS].id
+    assert unowned == [(first, p.name) for p in org.projects]
+    assert second.id not in {group_id for group_id, _ in unowned}
+
+
+def test_coming_back_to_the_same_batch_is_not_a_second_secondment(
+    conn: sqlite3.Connection, batch, org
+) -> None:
+    first = place(conn, batch, BLOCK_AND_LINE, "赵敏", line_side="line")
+    placements.end_placement(conn, first.id, START + dt.timedelta(days=10))
+    again = placements.place_cadre(
+        conn,
+        group_id=batch.groups[STATIONED].id,
+        cadre_id=batch.ids["赵敏"],
+        start_date=START + dt.timedelta(days=20),
+        village_id=org.village.id,
+    )
+    assert again.is_active and again.exception_reason == ""
+
+
+def test_a_party_transfer_needs_an_active_placement_and_a_date_inside_it(
+    conn: sqlite3.Connection, batch, org
+) -> None:
+    placed = place(conn, batch, BLOCK_AND_LINE, "陈静", line_side="line")
+    with pytest.raises(CadreError) as caught:
+        group_changes.record_party_transfer(conn, placed.id, START - dt.timedelta(days=1))
+    assert caught.value.key == "store.placement.party_before_start"
+    placements.end_placement(conn, placed.id, START + dt.timedelta(days=5))
+    with pytest.raises(CadreError) as caught:
+        group_changes.record_party_transfer(conn, placed.id, START + dt.timedelta(days=2))
+    assert caught.value.key == "store.placement.ended"
+
+
 # -- two processes, one cadre -----------------------------------------------------------------
 
 _CONTENDER = r"""

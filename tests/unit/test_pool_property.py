@@ -31,6 +31,9 @@ UNIT_NAMES = ["区财政局", "区教育局", "张渚镇", "王母办", "区委�
 POSTS = ["科员", "副科长", "科长", ""]
 GROUP_KEY_NONE = 2**63 - 1
 
+REASON = "经部务会研究同意"
+"""Random cadres are placed whatever their age: the pool, not eligibility, is tested."""
+
 
 def _name(rng: random.Random, index: int) -> str:
     if index == 7:
@@ -90,6 +93,7 @@ def _build(path: Path) -> None:
                 cadre_id=cadre_id,
                 start_date=dt.date(2023, 1, 2),
                 village_id=village.id,
+                exception_reason=REASON,
             )
             if rng.random() < 0.6:
                 ended = dt.date(2023, 2, 1) + dt.timedelta(days=rng.randrange(1350))
@@ -101,6 +105,7 @@ def _build(path: Path) -> None:
                         cadre_id=cadre_id,
                         start_date=ended,
                         village_id=village.id,
+                        exception_reason=REASON,
                     )
     finally:
         conn.close()
