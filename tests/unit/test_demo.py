@@ -1,5 +1,7 @@
 """The demo programme reproduces the seed: 63 + 25 + 39 cadres, the check figures,
-three modes in every batch, valid identities, and the same rows every time."""
+three modes in every batch, valid identities, and the same rows every time. It
+obeys the store's rules: eligible members only, evaluations before the close,
+and a sound active batch but for the two faults its definition plants."""
 
 from __future__ import annotations
 
@@ -11,14 +13,29 @@ from pathlib import Path
 
 import pytest
 
+from cadre_tui.domain.eligibility import EligibilityRules, age_on, blocking_failures
+from cadre_tui.domain.group_rules import GroupProblem, ProblemKind
 from cadre_tui.domain.identity import parse_id_number, parse_mobile
 from cadre_tui.errors import CadreError
+from cadre_tui.services.batch_view import batch_view
 from cadre_tui.services.demo import build_demo
+from cadre_tui.services.demo.definition import load_definition
 from cadre_tui.store.connection import connect
 from cadre_tui.store.database import open_database
+from cadre_tui.store.round_nominees import judge_cadres
 from cadre_tui.store.sqlite import sqlite3
 
 TODAY = dt.date(2026, 11, 27)
+ACTIVE = next(plan for plan in load_definition().batches if plan.number == 3)
+FAULTS = {
+    group.name: [
+        GroupProblem(ProblemKind.VILLAGE_UNCOVERED, name) for name in group.uncovered_villages
+    ]
+    + [GroupProblem(ProblemKind.PROJECT_UNOWNED, name) for name in group.unowned_projects]
+    for group in ACTIVE.groups
+}
+"""The problems batch 3's definition plants on purpose, by group."""
+UNOWNED_PROJECT = next(name for group in ACTIVE.groups for name in group.unowned_projects)
 CHECK_RANGES = {
     "measured_households": (3720, 3799),
     "measured_area": (1_570_000, 1_579_999),
@@ -196,13 +213,16 @@ def test_placements_are_shaped_by_mode(demo: sqlite3.Connection) -> None:
 
 
 def test_each_project_has_exactly_one_owner_per_batch(demo: sqlite3.Connection) -> None:
+    """But for the one project batch 3's definition leaves unowned."""
     projects = rows(
         demo,
-        "SELECT pr.id FROM projects pr JOIN receiving_units u ON u.id = pr.receiving_unit_id"
+        "SELECT pr.id, pr.name FROM projects pr"
+        " JOIN receiving_units u ON u.id = pr.receiving_unit_id"
         " WHERE u.default_mode = 'project_based'",
     )
     assert len(projects) >= 15
     for number in (1, 2, 3):
+        held = {UNOWNED_PROJECT} if number == 3 else set()
         owners = rows(
             demo,
             "SELECT pp.project_id, COUNT(*) AS owners FROM placement_projects pp"
@@ -211,8 +231,105 @@ def test_each_project_has_exactly_one_owner_per_batch(demo: sqlite3.Connection) 
             " GROUP BY pp.project_id",
             batch_id(demo, number),
         )
-        assert {row["project_id"] for row in owners} == {row["id"] for row in projects}
+        assert {row["project_id"] for row in owners} == {
+            row["id"] for row in projects if row["name"] not in held
+        }
         assert {row["owners"] for row in owners} == {1}
+
+
+def test_stationed_groups_cover_their_own_villages(demo: sqlite3.Connection) -> None:
+    """Each covers a share of its unit's villages, none shared, every one with a member
+    but the village batch 3's definition leaves uncovered."""
+    for number in (1, 2, 3):
+        covered = rows(
+            demo,
+            "SELECT gv.group_id, v.name, EXISTS (SELECT 1 FROM placements p"
+            " WHERE p.group_id = gv.group_id AND p.village_id = gv.village_id) AS staffed"
+            " FROM group_villages gv JOIN working_groups g ON g.id = gv.group_id"
+            " JOIN villages v ON v.id = gv.village_id WHERE g.batch_id = ?",
+            batch_id(demo, number),
+        )
+        groups = rows(
+            demo,
+            "SELECT COUNT(*) FROM working_groups WHERE batch_id = ? AND mode = 'stationed_village'",
+            batch_id(demo, number),
+        )[0][0]
+        assert len({row["group_id"] for row in covered}) == groups
+        names = [row["name"] for row in covered]
+        assert len(names) == len(set(names))
+        unstaffed = [row["name"] for row in covered if not row["staffed"]]
+        planted = [name for g in ACTIVE.groups for name in g.uncovered_villages]
+        assert unstaffed == (planted if number == 3 else [])
+
+
+def test_batch_three_shows_all_three_modes_and_only_the_planted_faults(
+    demo: sqlite3.Connection,
+) -> None:
+    """Batch 3 is sound but for one uncovered village in 高新区 and one unowned project
+    in 牛塘镇, each flagged by name on its group; pending party transfers are counted,
+    not flagged."""
+    assert [plan for plan in FAULTS.values() if plan] == [
+        [GroupProblem(ProblemKind.VILLAGE_UNCOVERED, "湖滨村")],
+        [GroupProblem(ProblemKind.PROJECT_UNOWNED, "大运河南移工程码头迁建")],
+    ]
+    view = batch_view(demo, batch_id(demo, 3))
+    assert {g.group.mode.value for g in view.groups} == {
+        "stationed_village",
+        "block_and_line",
+        "project_based",
+    }
+    assert {g.group.name: list(g.flags) for g in view.groups} == FAULTS
+    assert view.problem_count == 2
+    assert sum(g.party_pending for g in view.groups) == ACTIVE.pending_party_transfers
+    assert all(g.leader for g in view.groups)
+    assert len(view.missing_evaluations) == 39  # evaluated only when it closes
+
+
+def test_every_member_is_eligible_and_none_needs_an_exception(demo: sqlite3.Connection) -> None:
+    """Members are judged on their batch's start date: 35 or under, leaders allowed."""
+    placed = rows(
+        demo,
+        "SELECT p.exception_reason, p.start_date, c.birth_date, c.status,"
+        " b.start_date AS batch_start"
+        " FROM placements p JOIN working_groups g ON g.id = p.group_id"
+        " JOIN batches b ON b.id = g.batch_id JOIN cadres c ON c.id = p.cadre_id",
+    )
+    assert len(placed) == 127
+    max_age = EligibilityRules().max_age
+    for row in placed:
+        assert row["exception_reason"] == ""
+        assert row["start_date"] == row["batch_start"]
+        start = dt.date.fromisoformat(row["start_date"])
+        assert age_on(dt.date.fromisoformat(row["birth_date"]), start) <= max_age
+        assert row["status"] != "archived"
+
+
+def test_the_batches_leave_every_unit_someone_to_recommend(demo: sqlite3.Connection) -> None:
+    """A cadre in a batch is placed or back too recently for the round; units that
+    have not nominated yet still have eligible cadres to put forward."""
+    deadline = dt.date.fromisoformat(rows(demo, "SELECT deadline FROM recommendation_rounds")[0][0])
+    for unit_id, code, nominated in rows(
+        demo,
+        "SELECT su.id, su.code, COUNT(r.id) FROM sending_units su"
+        " LEFT JOIN recommendations r ON r.sending_unit_id = su.id GROUP BY su.id",
+    ):
+        ids = [r[0] for r in rows(demo, "SELECT id FROM cadres WHERE sending_unit_id = ?", unit_id)]
+        judged = judge_cadres(demo, ids, deadline, EligibilityRules())
+        eligible = [i for i, (_, results) in judged.items() if not blocking_failures(results)]
+        assert nominated or eligible, code
+
+
+def test_closed_batches_were_evaluated_before_they_closed(demo: sqlite3.Connection) -> None:
+    evaluated = rows(
+        demo,
+        "SELECT b.number, b.start_date, b.closed_on, e.evaluated_on FROM placements p"
+        " JOIN working_groups g ON g.id = p.group_id JOIN batches b ON b.id = g.batch_id"
+        " LEFT JOIN evaluations e ON e.placement_id = p.id WHERE b.state = 'closed'",
+    )
+    assert len(evaluated) == 63 + 25
+    for row in evaluated:
+        assert row["evaluated_on"] is not None, row["number"]
+        assert row["start_date"] <= row["evaluated_on"] <= row["closed_on"]
 
 
 def test_closed_batches_and_the_active_one(demo: sqlite3.Connection) -> None:

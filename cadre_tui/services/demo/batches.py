@@ -2,17 +2,21 @@
 every receiving unit, placements shaped by each unit's mode, and the close.
 
 Everything goes through the store's per-intent functions, so the demo obeys
-the same rules (one active placement, one project owner, mode shapes) as a
-coordinator at the keyboard.
+the same rules (eligibility, one active placement, one project owner, mode
+shapes, evaluations before the close) as a coordinator at the keyboard, and
+needs no exception reasons.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
 from cadre_tui.domain.enums import (
     CadreCategory,
     EvaluationGrade,
@@ -25,12 +29,25 @@ from cadre_tui.errors import CadreError
 from cadre_tui.services.demo.definition import BatchPlan, DemoDefinition, GroupPlan
 from cadre_tui.services.demo.figures import PlacedCadre
 from cadre_tui.services.demo.people import Picker
-from cadre_tui.store import batches, cadres, evaluations, placements, units, working_groups
+from cadre_tui.store import (
+    batches,
+    cadres,
+    evaluations,
+    group_changes,
+    placements,
+    units,
+    working_groups,
+)
+from cadre_tui.store.round_nominees import judge_cadres
 from cadre_tui.store.sqlite import sqlite3
 
 LEADERS = (CadreCategory.SERVING_LEADER, CadreCategory.MIDDLE_LEVEL_CADRE)
 SAMPLE = 2400
-"""Pool cadres looked at when choosing members: enough for 127, cheap at a million."""
+"""Pool cadres looked at when choosing members: enough for 127 eligible ones (about
+two in three pass the rules), cheap at a million."""
+ROUND_RESERVE = 3
+"""Cadres eligible for the current round each sending unit keeps out of the batches
+where the pool allows: round.toml has a unit put forward three."""
 
 
 @dataclass(frozen=True)
@@ -60,26 +77,74 @@ class BatchDates:
         return [self.first_figure + dt.timedelta(days=n) for n in range(span)]
 
 
+class RoundReserve:
+    """Who would be eligible for the current recommendation round, counted by sending
+    unit: a cadre in a batch is not (placed, or back too recently), so the batches
+    leave every unit someone to put forward while the pool allows."""
+
+    def __init__(self, conn: sqlite3.Connection, pool: Sequence[Cadre], on: dt.date):
+        judged = judge_cadres(conn, [c.id for c in pool], on, EligibilityRules())
+        self.eligible = {i for i, (_, results) in judged.items() if not blocking_failures(results)}
+        self.left = Counter(c.sending_unit_id for c in pool if c.id in self.eligible)
+
+    def pick(self, candidates: Sequence[Cadre], count: int) -> list[Cadre]:
+        """``count`` of ``candidates`` in their order, those the round can spare first."""
+        first: list[Cadre] = []
+        for cadre in candidates:
+            if len(first) == count:
+                break
+            spare = self.left[cadre.sending_unit_id] > ROUND_RESERVE
+            if cadre.id not in self.eligible or spare:
+                first.append(cadre)
+                self._take(cadre)
+        taken = {c.id for c in first}
+        rest = [c for c in candidates if c.id not in taken][: count - len(first)]
+        for cadre in rest:
+            self._take(cadre)
+        return first + rest
+
+    def _take(self, cadre: Cadre) -> None:
+        if cadre.id in self.eligible:
+            self.left[cadre.sending_unit_id] -= 1
+
+
 def choose_members(
-    conn: sqlite3.Connection, definition: DemoDefinition, rng: random.Random
+    conn: sqlite3.Connection,
+    definition: DemoDefinition,
+    rng: random.Random,
+    today: dt.date,
+    round_on: dt.date,
 ) -> dict[int, list[Cadre]]:
-    """Distinct pool cadres for every batch, a share of them leaders (the seed took
-    serving leaders and middle-level cadres too)."""
+    """Distinct pool cadres for every batch, each eligible on the batch's start date
+    under the rules of a batch that takes leaders. A share are serving leaders and
+    middle-level cadres (the seed took them too) as far as young enough ones exist;
+    other eligible cadres make up the batch's size. Units keep cadres eligible for
+    the round judged on ``round_on`` where the pool allows (see :class:`RoundReserve`)."""
     total = cadres.count_cadres(conn)
     ids = rng.sample(range(1, total + 1), min(total, SAMPLE))
     found = cadres.cadres_by_id(conn, ids)
     pool = [found[i] for i in ids if i in found and found[i].status == "available"]
-    leaders = [c for c in pool if c.category in LEADERS]
-    others = [c for c in pool if c.category not in LEADERS]
+    looked_at = len(pool)
+    reserve = RoundReserve(conn, pool, round_on)
+    rules = EligibilityRules().for_batch(True)
     share = float(definition.placement["leader_share"])
     chosen: dict[int, list[Cadre]] = {}
     for plan in definition.batches:
-        wanted = max(len(plan.groups), round(plan.size * share))
-        members = leaders[:wanted] + others[: plan.size - wanted]
-        del leaders[:wanted], others[: plan.size - wanted]
+        on = BatchDates.of(plan, today).start
+        judged = judge_cadres(conn, [c.id for c in pool], on, rules)
+        eligible = [c for c in pool if c.id in judged and not blocking_failures(judged[c.id][1])]
+        leaders = [c for c in eligible if c.category in LEADERS]
+        others = [c for c in eligible if c.category not in LEADERS]
+        wanted = min(len(leaders), max(len(plan.groups), round(plan.size * share)))
+        leading = reserve.pick(leaders, wanted)
+        chosen_ids = {c.id for c in leading}
+        rest = others + [c for c in leaders if c.id not in chosen_ids]
+        members = leading + reserve.pick(rest, plan.size - wanted)
         if len(members) < plan.size:
             needed = sum(b.size for b in definition.batches)
-            raise CadreError("store.demo.pool_too_small", minimum=needed, cadres=len(pool))
+            raise CadreError("store.demo.pool_too_small", minimum=needed, cadres=looked_at)
+        taken = {c.id for c in members}
+        pool = [c for c in pool if c.id not in taken]
         chosen[plan.number] = members
     return chosen
 
@@ -162,10 +227,14 @@ class BatchBuilder:
         dates: BatchDates,
         pending: set[int],
     ) -> list[PlacedCadre]:
-        """One unit's groups: formed, led by their most senior members, every member placed."""
+        """One unit's groups: formed, led by their most senior members, every member
+        placed, each stationed group covering its own villages. Villages and projects a
+        group plan names as left uncovered or unowned get nobody."""
         unit = self.units[code]
-        villages = self.villages[code]
-        projects = [p.id for p in self.projects[code]]
+        spare = {name for plan, _ in unit_groups for name in plan.uncovered_villages}
+        held = {name for plan, _ in unit_groups for name in plan.unowned_projects}
+        villages = [v for v in self.villages[code] if v.name not in spare]
+        projects = [p.id for p in self.projects[code] if p.name not in held]
         self.rng.shuffle(projects)
         owners = [c.id for _, group in unit_groups for c in group]
         owned = {cadre_id: projects[i :: len(owners)] for i, cadre_id in enumerate(owners)}
@@ -184,8 +253,17 @@ class BatchBuilder:
                 office=self._office(unit, code, number),
             )
             self.group_count += 1
-            share = len(villages) // len(unit_groups) or 1
-            own_villages = villages[number * share : (number + 1) * share] or villages
+            if unit.default_mode == ManagementMode.STATIONED_VILLAGE:
+                share = len(villages) // len(unit_groups) or 1
+                own = villages[number * share : (number + 1) * share] or villages
+                # No more villages than cadres: every village a group covers has one.
+                own_villages = own[: len(group)]
+                extra = [v for v in self.villages[code] if v.name in group_plan.uncovered_villages]
+                group_changes.set_covered_villages(
+                    self.conn, working_group.id, [v.id for v in own_villages + extra]
+                )
+            else:
+                own_villages = []
             for index, cadre in enumerate(group):
                 shape = self._where(unit, number, index, len(group), own_villages, owned[cadre.id])
                 transferred = None
@@ -242,15 +320,15 @@ class BatchBuilder:
         return offices[number % len(offices)] if offices else unit.name
 
     def close(self, batch_id: int, plan: BatchPlan, dates: BatchDates) -> int:
-        """Close the batch and evaluate every member; returns the evaluations written."""
+        """Evaluate every member, then close the batch (the store refuses a close
+        while anyone lacks an evaluation); returns the evaluations written."""
         assert dates.closed_on is not None
-        at = f"{dates.closed_on.isoformat()}T09:00:00+00:00"
-        batches.close_batch(self.conn, batch_id, dates.closed_on, at=at)
         settings = self.definition.raw["batches"]["evaluation"]
         grades = Picker([(EvaluationGrade(g), w) for g, w in settings["grades"]])
         comments = settings["comments"]
         promoted = float(settings["promotion_share_of_excellent"])
-        on = dates.closed_on + dt.timedelta(days=int(settings["days_after_close"]))
+        before = dt.timedelta(days=int(settings["days_before_close"]))
+        on = max(dates.start, dates.closed_on - before)
         by = str(self.definition.programme["evaluated_by"])
         written = 0
         for placement in placements.list_placements(self.conn, batch_id=batch_id):
@@ -266,4 +344,6 @@ class BatchBuilder:
                 and self.rng.random() < promoted,
             )
             written += 1
+        at = f"{dates.closed_on.isoformat()}T09:00:00+00:00"
+        batches.close_batch(self.conn, batch_id, dates.closed_on, at=at)
         return written

@@ -23,7 +23,7 @@ from cadre_tui.services.demo.definition import DemoDefinition, load_definition
 from cadre_tui.services.demo.figures import batch_figures, targets
 from cadre_tui.services.demo.people import People
 from cadre_tui.services.demo.pool import insert_pool
-from cadre_tui.services.demo.round import build_round
+from cadre_tui.services.demo.round import build_round, round_judged_on
 from cadre_tui.store import figures, pool_indexes, units
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.database import open_database
@@ -203,7 +203,7 @@ def _batches(
     Returns counts of (batches, groups, placements, entries, evaluations, targets).
     """
     rng = random.Random(f"{definition.seed}:batches")
-    members = choose_members(conn, definition, rng)
+    members = choose_members(conn, definition, rng, today, round_judged_on(today))
     builder = BatchBuilder(conn, definition, rng)
     placement = definition.placement
     factors = definition.raw["batches"]["targets"]

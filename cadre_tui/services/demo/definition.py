@@ -46,9 +46,15 @@ class ReceivingUnitPlan:
 
 @dataclass(frozen=True)
 class GroupPlan:
+    """A group as defined; ``uncovered_villages`` and ``unowned_projects`` name the
+    places a deliberately broken group leaves without a cadre, so the batch screen
+    has a problem to show."""
+
     unit: str
     name: str
     size: int
+    uncovered_villages: tuple[str, ...] = ()
+    unowned_projects: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def _batch(entry: dict[str, Any]) -> BatchPlan:
         number=int(entry["number"]),
         name=entry["name"],
         purpose=entry.get("purpose", ""),
-        groups=tuple(GroupPlan(g["unit"], g["name"], int(g["size"])) for g in entry["groups"]),
+        groups=tuple(_group(g) for g in entry["groups"]),
         figures=figures,
         start_date=_day(entry.get("start_date")),
         planned_end=_day(entry.get("planned_end")),
@@ -149,6 +155,16 @@ def _batch(entry: dict[str, Any]) -> BatchPlan:
         silent_cadres=int(entry.get("silent_cadres", 0)),
         silent_days=_pair(entry.get("silent_days", (5, 9))),
         pending_party_transfers=int(entry.get("pending_party_transfers", 0)),
+    )
+
+
+def _group(entry: dict[str, Any]) -> GroupPlan:
+    return GroupPlan(
+        unit=entry["unit"],
+        name=entry["name"],
+        size=int(entry["size"]),
+        uncovered_villages=tuple(entry.get("uncovered_villages", ())),
+        unowned_projects=tuple(entry.get("unowned_projects", ())),
     )
 
 
@@ -178,13 +194,23 @@ def _check(definition: DemoDefinition) -> None:
                 raise ValueError(f"batch {batch.number}: unknown unit {group.unit}")
             if group.size < 2:
                 raise ValueError(f"batch {batch.number}: {group.name} needs a leader and deputy")
+            unit = units[group.unit]
+            villages = {name for name, _ in unit.villages}
+            projects = {name for name, _ in unit.projects}
+            if unknown := set(group.uncovered_villages) - villages:
+                raise ValueError(f"batch {batch.number}: {unit.name} has no village {unknown}")
+            if unknown := set(group.unowned_projects) - projects:
+                raise ValueError(f"batch {batch.number}: {unit.name} has no project {unknown}")
         for unit in units.values():
-            placed = sum(g.size for g in batch.groups if g.unit == unit.code)
-            if unit.mode == "project_based" and placed > len(unit.projects):
+            unit_groups = [g for g in batch.groups if g.unit == unit.code]
+            placed = sum(g.size for g in unit_groups)
+            held = {name for g in unit_groups for name in g.unowned_projects}
+            if unit.mode == "project_based" and placed > len(unit.projects) - len(held):
                 raise ValueError(
                     f"batch {batch.number}: {unit.name} has fewer projects than cadres"
                 )
-            if unit.mode == "stationed_village" and placed and not unit.villages:
+            spare = {name for g in unit_groups for name in g.uncovered_villages}
+            if unit.mode == "stationed_village" and placed and len(unit.villages) <= len(spare):
                 raise ValueError(f"{unit.name}: stationed cadres need villages")
             if unit.mode == "block_and_line" and placed and not unit.field_teams:
                 raise ValueError(f"{unit.name}: block-and-line needs field teams")

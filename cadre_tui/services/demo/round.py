@@ -39,6 +39,11 @@ def _deadline(text: str, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
+def round_judged_on(today: dt.date) -> dt.date:
+    """The day the demo's round judges eligibility: its deadline in ``today``'s year."""
+    return _deadline(str(load_round_definition()["round"]["deadline"]), today.year)
+
+
 class RoundBuilder:
     """Fills one round unit by unit; every choice comes from one seeded Random."""
 
