@@ -29,10 +29,17 @@ def record_evaluation(
     grade = EvaluationGrade(grade)
     with transaction(conn):
         placement = conn.execute(
-            "SELECT cadre_id FROM placements WHERE id = ?", (placement_id,)
+            "SELECT p.cadre_id, p.start_date, b.state, b.number FROM placements p"
+            " JOIN working_groups g ON g.id = p.group_id JOIN batches b ON b.id = g.batch_id"
+            " WHERE p.id = ?",
+            (placement_id,),
         ).fetchone()
         if placement is None:
             raise CadreError("store.placement.not_found", id=placement_id)
+        if placement["state"] == "closed":
+            raise CadreError("store.batch.closed", number=placement["number"])
+        if evaluated_on.isoformat() < placement["start_date"]:
+            raise CadreError("store.evaluation.before_start", date=placement["start_date"])
         before = conn.execute(
             "SELECT grade, comment FROM evaluations WHERE placement_id = ?", (placement_id,)
         ).fetchone()

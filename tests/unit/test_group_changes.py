@@ -730,6 +730,11 @@ def test_a_closed_batch_takes_no_more_group_changes(conn: sqlite3.Connection, ba
         group_changes.record_party_transfer(conn, ended.id, dt.date(2026, 9, 1))
     assert caught.value.key == "store.batch.closed"
     with pytest.raises(CadreError) as caught:
+        evaluations.record_evaluation(
+            conn, ended.id, grade="excellent", evaluated_on=dt.date(2026, 9, 1), evaluated_by="科"
+        )
+    assert caught.value.key == "store.batch.closed"
+    with pytest.raises(CadreError) as caught:
         group_changes.change_group_mode(
             conn,
             ended.group_id,
@@ -770,6 +775,19 @@ def test_the_batch_view_flags_each_group_by_its_mode(conn: sqlite3.Connection, b
     stationed = next(g for g in view.groups if g.group.id == batch.groups[STATIONED].id)
     assert stationed.party_pending == 0
     assert [p.kind for p in stationed.problems] == [ProblemKind.VILLAGE_UNCOVERED]
+
+
+def test_an_evaluation_belongs_inside_an_open_batch(conn: sqlite3.Connection, batch, org) -> None:
+    placed = place(conn, batch, BLOCK_AND_LINE, "刘洋", line_side="line")
+    with pytest.raises(CadreError) as caught:
+        evaluations.record_evaluation(
+            conn,
+            placed.id,
+            grade="competent",
+            evaluated_on=START - dt.timedelta(days=1),
+            evaluated_by="科",
+        )
+    assert caught.value.key == "store.evaluation.before_start"
 
 
 def test_unowned_projects_are_flagged_once_per_unit(conn: sqlite3.Connection, batch, org) -> None:

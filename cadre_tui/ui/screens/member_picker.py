@@ -177,7 +177,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
                 fit(row.name, 8),
                 fit(str(row.age), 3, right=True),
                 fit(row.sending_unit, 14),
-                fit(row.category.label(), 10),
+                fit(row.category.label(), 12),
                 why,
             ]
         )

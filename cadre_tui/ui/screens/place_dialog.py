@@ -133,7 +133,7 @@ class PlaceScreen(_ChoicesDialog):
         else:
             options.add_option(Option(t("place.line_office"), id=LINE))
             for team in choices.field_teams:
-                text = f"{fit(t('place.block', team=team.name), 20)} {_holders(team)}"
+                text = f"{fit(t('place.block', team=team.name), 26)} {_holders(team)}"
                 options.add_option(Option(fit(text, WIDTH).rstrip(), id=str(team.id)))
         if self.allow_later:
             options.add_option(Option(t("place.later"), id=LATER))
