@@ -49,9 +49,7 @@ def read(path: Path, call):  # noqa: ANN001, ANN201
 def group_named(path: Path, name: str):  # noqa: ANN201
     return read(
         path,
-        lambda conn: next(
-            g for g in working_groups.list_working_groups(conn, 3) if g.name == name
-        ),
+        lambda conn: next(g for g in working_groups.list_working_groups(conn, 3) if g.name == name),
     )
 
 
@@ -286,3 +284,25 @@ async def test_a_new_batch_is_checked_field_by_field_then_saved(demo_copy: Path)
     made = read(demo_copy, lambda conn: batches.list_batches(conn)[-1])
     assert (made.number, made.name, made.purpose) == (4, "第四批抽调干部", "城中村改造")
     assert made.start_date == dt.date(2027, 3, 1) and made.state is BatchState.PLANNING
+
+
+async def test_the_picker_takes_the_pools_own_filters(demo_copy: Path) -> None:
+    group = group_named(demo_copy, "湖塘镇工作组")
+    app = CadreApp(open_database(demo_copy), start="batches")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await go_to(app, pilot, ("group", group.id))
+        await pilot.press("a")
+        await settle(app, pilot)
+        picker = app.screen
+        assert isinstance(picker, MemberPickerScreen)
+        nominees = {r.id for r in picker.rows}
+        await pilot.press("ctrl+f")
+        await settle(app, pilot)
+        await pilot.press("ctrl+s")  # the filters as offered: eligible only, any status
+        await settle(app, pilot)
+        assert app.screen is picker and picker.custom is not None
+        assert {r.id for r in picker.rows} - nominees  # more than the nominees now
+        await pilot.press("ctrl+t")  # back to the scopes
+        await settle(app, pilot)
+        assert picker.custom is None

@@ -2,13 +2,15 @@
 (name, pinyin, initials, unit, ID tail) over the cadres the batch may take.
 
 Scopes (Ctrl+T cycles): this round's nominees (approved ones first, marked ★),
-every eligible cadre, everyone (ineligible ones marked with the rule they fail).
+every eligible cadre, everyone (ineligible ones marked with the rule they fail);
+Ctrl+F applies the pool's own filters instead.
 Space marks several; Enter adds the marked ones (or the highlighted one). An
 ineligible cadre joins only with a written reason, which the store audits.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from textual import on, work
@@ -34,6 +36,8 @@ from cadre_tui.ui.widgets.pool_grid import fit
 RESULTS = 50
 ROW_WIDTH = 66
 SCOPES = ("nominees", "eligible", "everyone")
+NOMINEES = frozenset({CadreStatus.RECOMMENDED})
+"""Cadres a standing nomination put forward (approved or not)."""
 
 
 class Found(Message):
@@ -61,6 +65,7 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape", "cancel", "dialog.key_cancel", id="picker.cancel"),
         Binding("ctrl+t", "next_scope", "picker.key_scope", id="picker.scope"),
+        Binding("ctrl+f", "filters", "picker.key_filters", id="picker.filters"),
         Binding("space", "toggle_mark", "picker.key_mark", id="picker.mark"),
         Binding("down", "to_results", show=False, id="picker.results"),
     ]
@@ -72,6 +77,8 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
         self.start = start
         self.rules = EligibilityRules().for_batch(batch.allow_leaders)
         self.scope = "nominees"
+        self.custom: PoolFilter | None = None
+        """The pool's structured filters when chosen (Ctrl+F): they replace the scope."""
         self.rows: list[PoolRow] = []
         self.failing: dict[int, str] = {}
         self.approved: set[int] = set()
@@ -104,13 +111,14 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
     def refresh_results(self) -> None:
         self._seq += 1
         text = self.query_one("#picker-search", Input).value
-        flt = PoolFilter(
-            text=text,
-            statuses=frozenset({CadreStatus.RECOMMENDED})
-            if self.scope == "nominees"
-            else frozenset(),
-            eligible_only=self.scope != "everyone",
-        )
+        if self.custom is not None:
+            flt = dataclasses.replace(self.custom, text=text)
+        else:
+            flt = PoolFilter(
+                text=text,
+                statuses=NOMINEES if self.scope == "nominees" else frozenset(),
+                eligible_only=self.scope != "everyone",
+            )
         self.search(self._seq, flt)
 
     @work(thread=True, exclusive=True, group="picker-search")
@@ -155,9 +163,10 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
         if keep is not None:
             results.highlighted = keep
         more = t("picker.more", count=RESULTS) if len(self.rows) >= RESULTS else ""
+        scope = "filtered" if self.custom is not None else self.scope
         self.query_one("#picker-status", Static).update(
             t(
-                f"picker.scope_{self.scope}",
+                f"picker.scope_{scope}",
                 count=len(self.rows),
                 on=self.start.isoformat(),
                 marked=len(self.marked),
@@ -199,8 +208,23 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
                 results.highlighted = 0
 
     def action_next_scope(self) -> None:
-        self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
+        if self.custom is not None:
+            self.custom = None
+        else:
+            self.scope = SCOPES[(SCOPES.index(self.scope) + 1) % len(SCOPES)]
         self.refresh_results()
+
+    def action_filters(self) -> None:
+        """The pool's own filter dialog (status, category, units, party, age, eligible)."""
+        from cadre_tui.ui.screens.pool_filters import PoolFiltersScreen
+
+        def chosen(flt: PoolFilter | None) -> None:
+            if flt is not None:
+                self.custom = flt
+                self.refresh_results()
+
+        start = self.custom or PoolFilter(eligible_only=True)
+        self.app.push_screen(PoolFiltersScreen(start), chosen)
 
     def action_toggle_mark(self) -> None:
         results = self.query_one("#picker-results", OptionList)
