@@ -152,18 +152,21 @@ class BatchScreen(BatchActions, TranslatedBindings, Screen[None]):
         expanded = {n.data for n in _walk(tree.root) if n.is_expanded and n.data}
         first_time = not expanded
         tree.clear()
+        warn = self.warn_style
         found = None
         for index, view in enumerate(self.views):
             key = ("batch", view.batch.id)
             open_it = key in expanded or (
                 first_time and (view.batch.state is not BatchState.CLOSED or index == 0)
             )
-            batch_node = tree.root.add(detail.batch_label(view), data=key, expand=open_it)
+            batch_node = tree.root.add(
+                detail.batch_label(view, warn=warn), data=key, expand=open_it
+            )
             found = found or (batch_node if key == keep else None)
             for unit in view.units:
                 unit_key = ("unit", view.batch.id, unit.unit.id)
                 unit_node = batch_node.add(
-                    detail.unit_label(unit),
+                    detail.unit_label(unit, warn=warn),
                     data=unit_key,
                     expand=unit_key in expanded or (first_time and open_it),
                 )
@@ -171,12 +174,16 @@ class BatchScreen(BatchActions, TranslatedBindings, Screen[None]):
                 for group in unit.groups:
                     group_key = ("group", group.group.id)
                     group_node = unit_node.add(
-                        detail.group_label(group), data=group_key, expand=group_key in expanded
+                        detail.group_label(group, warn=self.warn_style),
+                        data=group_key,
+                        expand=group_key in expanded,
                     )
                     found = found or (group_node if group_key == keep else None)
                     for member in group.members:
                         member_key = ("member", member.placement_id)
-                        leaf = group_node.add_leaf(detail.member_label(member), data=member_key)
+                        leaf = group_node.add_leaf(
+                            detail.member_label(member, warn=self.warn_style), data=member_key
+                        )
                         if member_key == keep:
                             found = leaf
         if found is not None:
@@ -192,6 +199,12 @@ class BatchScreen(BatchActions, TranslatedBindings, Screen[None]):
             self.call_after_refresh(self.app.exit)
 
     # --- what is highlighted -----------------------------------------------------------
+
+    @property
+    def warn_style(self) -> str:
+        """Problems in the theme's error colour as well as marked in words."""
+        error = getattr(self.app.current_theme, "error", None)
+        return f"{detail.PROBLEM_STYLE} {error}" if error else detail.PROBLEM_STYLE
 
     def current_key(self) -> NodeKey | None:
         node = self.tree.cursor_node
@@ -241,13 +254,13 @@ class BatchScreen(BatchActions, TranslatedBindings, Screen[None]):
     def _show_detail(self) -> None:
         view, unit, group, member = self.context()
         if member is not None and group is not None:
-            text = detail.member_detail(member, group)
+            text = detail.member_detail(member, group, warn=self.warn_style)
         elif group is not None:
-            text = detail.group_detail(group)
+            text = detail.group_detail(group, warn=self.warn_style)
         elif unit is not None:
             text = detail.unit_detail(unit)
         elif view is not None:
-            text = detail.batch_detail(view)
+            text = detail.batch_detail(view, warn=self.warn_style)
         else:
             text = Text(t("batch.none_yet_hint") if not self.views else "")
         self.query_one("#batch-detail", Static).update(text)

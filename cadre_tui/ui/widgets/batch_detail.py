@@ -13,7 +13,7 @@ from cadre_tui.services.batch_view import BatchView, GroupView, MemberLine, Unit
 
 WARN = "⚠"
 PROBLEM_STYLE = "bold"
-"""Problems are bold and marked; the theme's error colour is added by the screen's CSS."""
+"""Problems are marked and bold; the screen adds its theme's error colour (``warn``)."""
 
 
 def _date(day) -> str:  # noqa: ANN001 - a date or None
@@ -23,41 +23,41 @@ def _date(day) -> str:  # noqa: ANN001 - a date or None
 # -- tree labels --------------------------------------------------------------------------
 
 
-def batch_label(view: BatchView) -> Text:
+def batch_label(view: BatchView, warn: str = PROBLEM_STYLE) -> Text:
     batch = view.batch
     text = Text(t("batch.tree_batch", number=batch.number, name=batch.name))
     text.append(
         f" [{batch.state.label()}]", style="dim" if batch.state is BatchState.CLOSED else ""
     )
     if view.problem_count:
-        text.append(f" {WARN}{view.problem_count}", style=PROBLEM_STYLE)
+        text.append(f" {WARN}{view.problem_count}", style=warn)
     return text
 
 
-def unit_label(unit: UnitView) -> Text:
+def unit_label(unit: UnitView, warn: str = PROBLEM_STYLE) -> Text:
     modes = {g.group.mode for g in unit.groups} or {unit.unit.default_mode}
     text = Text(f"{unit.unit.name} · {' / '.join(m.label() for m in modes)}")
     if unit.problem_count:
-        text.append(f" {WARN}{unit.problem_count}", style=PROBLEM_STYLE)
+        text.append(f" {WARN}{unit.problem_count}", style=warn)
     return text
 
 
-def group_label(group: GroupView) -> Text:
+def group_label(group: GroupView, warn: str = PROBLEM_STYLE) -> Text:
     text = Text(group.group.name)
     text.append(" " + t("batch.people", count=len(group.members)), style="dim")
     if group.flags:
-        text.append(f" {WARN}{len(group.flags)}", style=PROBLEM_STYLE)
+        text.append(f" {WARN}{len(group.flags)}", style=warn)
     return text
 
 
-def member_label(member: MemberLine) -> Text:
+def member_label(member: MemberLine, warn: str = PROBLEM_STYLE) -> Text:
     text = Text(member.name)
     if member.role is not PlacementRole.MEMBER:
         text.append(f" {member.role.label()}", style="bold")
     if member.placed:
         text.append(f" · {member.place_text()}", style="dim")
     else:
-        text.append(f" {WARN}{t('batch.unplaced')}", style=PROBLEM_STYLE)
+        text.append(f" {WARN}{t('batch.unplaced')}", style=warn)
     return text
 
 
@@ -69,7 +69,7 @@ def _line(text: Text, key: str, value: str) -> None:
     text.append(f"{value or '—'}\n")
 
 
-def batch_detail(view: BatchView) -> Text:
+def batch_detail(view: BatchView, warn: str = PROBLEM_STYLE) -> Text:
     batch = view.batch
     text = Text(t("batch.tree_batch", number=batch.number, name=batch.name) + "\n", style="bold")
     _line(text, "batch.f_state", batch.state.label())
@@ -92,7 +92,7 @@ def batch_detail(view: BatchView) -> Text:
     if problems:
         text.append(t("batch.problems_title") + "\n", style="bold")
         for name, problem in problems:
-            text.append(f"{WARN}{name}：{problem.text()}\n", style=PROBLEM_STYLE)
+            text.append(f"{WARN}{name}：{problem.text()}\n", style=warn)
     elif batch.state is not BatchState.CLOSED:
         text.append(t("batch.no_problems") + "\n")
     return text
@@ -114,7 +114,7 @@ def unit_detail(unit: UnitView) -> Text:
     return text
 
 
-def group_detail(view: GroupView) -> Text:
+def group_detail(view: GroupView, warn: str = PROBLEM_STYLE) -> Text:
     group = view.group
     text = Text(group.name + "\n", style="bold")
     _line(text, "batch.f_mode", group.mode.label())
@@ -135,7 +135,7 @@ def group_detail(view: GroupView) -> Text:
     if view.flags:
         text.append(t("batch.problems_title") + "\n", style="bold")
         for problem in view.flags:
-            text.append(f"{WARN} {problem.text()}\n", style=PROBLEM_STYLE)
+            text.append(f"{WARN} {problem.text()}\n", style=warn)
     elif group.state.value != "closed":
         text.append(t("batch.no_problems") + "\n")
     return text
@@ -156,7 +156,7 @@ def _places(view: GroupView) -> Text:
     return text
 
 
-def member_detail(member: MemberLine, group: GroupView) -> Text:
+def member_detail(member: MemberLine, group: GroupView, warn: str = PROBLEM_STYLE) -> Text:
     row = member.row
     text = Text(member.name + "\n", style="bold")
     _line(text, "batch.f_group", group.group.name)
@@ -171,5 +171,5 @@ def member_detail(member: MemberLine, group: GroupView) -> Text:
     if row.exception_reason:
         _line(text, "batch.f_exception", row.exception_reason)
     if not member.placed:
-        text.append(f"{WARN} {t('batch.place_hint')}\n", style=PROBLEM_STYLE)
+        text.append(f"{WARN} {t('batch.place_hint')}\n", style=warn)
     return text
