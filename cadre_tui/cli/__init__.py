@@ -21,6 +21,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     invoke_without_command=True,
     help="cli.help.main",
     lazy_commands={
+        "brief": "cadre_tui.cli.brief:brief_command",
         "demo": "cadre_tui.cli.demo:demo",
         "groups": "cadre_tui.cli.groups:groups_command",
         "round": "cadre_tui.cli.round:round_command",
