@@ -63,14 +63,9 @@ def test_batch_1_in_chinese_is_the_seeds_sentence_with_the_databases_figures(
     assert text.endswith("的拆迁任务。")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="db/demo/batches.toml draws batch 1's households from [3720, 3799], [2400, 2499] "
-    "and [1720, 1799]; 3720多 and 1720多 mean 3721-3729 and 1721-1729, and three "
-    "significant figures write 2400余 only for 2401-2409, so the demo's 3778, 2414 and "
-    "1756 read 3770多, 2410多 and 1750多. Narrow those ranges and this passes.",
-)
 def test_batch_1_reproduces_the_seeds_four_numbers(demo_db: Path) -> None:
+    """The seed's sentence, from the database: the demo draws batch 1's totals from
+    the ranges those words cover (3720多 = 3721-3729, 2400余 = 2401-2409)."""
     text = paragraph(demo_db, 1, "zh")
     for words in ("3720多户", "157万多平方米", "2400余户", "1720多户"):
         assert words in text
