@@ -79,7 +79,7 @@ def _metric(conn: sqlite3.Connection, code: str) -> sqlite3.Row:
     return row
 
 
-def _rounded(value: float, is_area: bool) -> float:
+def rounded_figure(value: float, is_area: bool) -> float:
     """Households are whole; areas keep one decimal (m² to a tenth is what is measured)."""
     return float(round(value, 1)) if is_area else float(round(value))
 
@@ -99,7 +99,7 @@ def record_figure(
     project (project-based, when the cadre owns several) come from the placement."""
     with transaction(conn):
         metric = _metric(conn, metric_code)
-        amount = _rounded(value, bool(metric["is_area"]))
+        amount = rounded_figure(value, bool(metric["is_area"]))
         if amount <= 0:
             raise CadreError("store.figure.value_not_positive", value=value)
         placement = get_placement(conn, placement_id)
@@ -108,7 +108,7 @@ def record_figure(
         ):
             raise CadreError("store.figure.outside_placement", date=entry_date.isoformat())
         mode = get_working_group(conn, placement.group_id).mode
-        village_id, project_id = _place_of(mode, placement, village_id, project_id)
+        village_id, project_id = place_of(mode, placement, village_id, project_id)
         cursor = conn.execute(
             f"INSERT INTO figure_entries ({', '.join(FIGURE_ENTRY_COLUMNS)})"
             f" VALUES ({', '.join('?' * len(FIGURE_ENTRY_COLUMNS))})",
@@ -129,7 +129,20 @@ def record_figure(
         return entry
 
 
-def _place_of(
+def default_place(mode: ManagementMode, placement: Placement) -> tuple[int | None, int | None]:
+    """Where a figure goes when nobody names a place: the stationed village, the
+    first owned project (a cadre owning several names one with ``record --place``),
+    or nowhere in particular (block-and-line)."""
+    if mode == ManagementMode.STATIONED_VILLAGE:
+        return placement.village_id, None
+    if mode == ManagementMode.PROJECT_BASED:
+        if not placement.project_ids:
+            raise CadreError("figures.no_project")
+        return None, placement.project_ids[0]
+    return None, None
+
+
+def place_of(
     mode: ManagementMode, placement: Placement, village_id: int | None, project_id: int | None
 ) -> tuple[int | None, int | None]:
     """Where a figure belongs: the stationed village, or one of the owned projects."""
@@ -159,14 +172,14 @@ def correct_figure(
         if original.corrects_id is not None:
             original = get_figure_entry(conn, original.corrects_id)
         metric = _metric(conn, original.metric_code)
-        amount = _rounded(new_value, bool(metric["is_area"]))
+        amount = rounded_figure(new_value, bool(metric["is_area"]))
         if amount < 0:
             raise CadreError("store.figure.value_negative", value=new_value)
         current = conn.execute(
             "SELECT SUM(value) FROM figure_entries WHERE id = ? OR corrects_id = ?",
             (original.id, original.id),
         ).fetchone()[0]
-        difference = _rounded(amount - current, bool(metric["is_area"]))
+        difference = rounded_figure(amount - current, bool(metric["is_area"]))
         if difference == 0:
             return original
         cursor = conn.execute(
