@@ -24,6 +24,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
         "brief": "cadre_tui.cli.brief:brief_command",
         "demo": "cadre_tui.cli.demo:demo",
         "groups": "cadre_tui.cli.groups:groups_command",
+        "record": "cadre_tui.cli.record:record_command",
         "round": "cadre_tui.cli.round:round_command",
         "status": "cadre_tui.cli.status:status",
     },
