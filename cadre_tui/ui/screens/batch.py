@@ -47,6 +47,7 @@ class BatchScreen(BatchActions, TranslatedBindings, Screen[None]):
 
     BINDINGS = [
         Binding("a", "add_members", "batch.key_add", id="batch.add"),
+        Binding("f", "figures", "batch.key_figures", id="batch.figures"),
         Binding("p", "place", "batch.key_place", id="batch.place"),
         Binding("m", "move", "batch.key_move", id="batch.move"),
         Binding("r", "role", "batch.key_role", id="batch.role"),

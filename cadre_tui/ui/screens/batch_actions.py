@@ -23,6 +23,7 @@ from cadre_tui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScre
 
 NEEDS = {
     "add_members": "group",
+    "figures": "group",
     "new_group": "batch",
     "change_mode": "group",
     "villages": "group",
@@ -215,6 +216,19 @@ class BatchActions:
         start = max(today(), view.batch.start_date)
         picker = MemberPickerScreen(view.batch, group.group, start)
         self.app.push_screen(picker, added)  # type: ignore[attr-defined]
+
+    def action_figures(self) -> None:
+        """The day's figures of the highlighted group (or the member's group)."""
+        _view, _unit, group, _member = self.context()  # type: ignore[attr-defined]
+        if group is None:
+            return
+        from cadre_tui.ui.screens.figure_entry import FigureEntryScreen
+
+        def back(written: int | None) -> None:
+            if written:
+                self.reload_at(("group", group.group.id))  # type: ignore[attr-defined]
+
+        self.app.push_screen(FigureEntryScreen(group.group.id), back)  # type: ignore[attr-defined]
 
     def action_change_mode(self) -> None:
         _view, _unit, group, _member = self.context()  # type: ignore[attr-defined]

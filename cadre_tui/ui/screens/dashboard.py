@@ -3,12 +3,17 @@ cadres placed, metric totals against targets), readable at 80×24."""
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
+
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
@@ -18,17 +23,64 @@ from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
 from cadre_tui.services.reports import BatchStatus, ProgrammeStatus
+from cadre_tui.store.connection import database_error
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.messages import LoadFailed, ProgrammeLoaded
 
 BAR_WIDTH = 20
+SILENT_SHOWN = 8
+SILENT_DAYS = 3
+"""Days without a figure before a cadre is listed as not reporting (the issue's default)."""
+"""Not-reporting cadres listed on the dashboard; the rest are counted."""
+
+
+def today() -> dt.date:
+    """The day the dashboard reports as of (tests replace it)."""
+    return dt.date.today()
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """What the dashboard shows beside the roll-ups: each active batch's progress
+    with its receiving units, who has stopped reporting, and the briefing."""
+
+    batches: tuple = ()
+    """(Progress of an active batch, its units' Progress list) pairs."""
+    silent: tuple = ()
+    paragraphs: tuple[str, ...] = ()
+
+
+class FieldLoaded(Message):
+    def __init__(self, view: FieldView) -> None:
+        super().__init__()
+        self.view = view
 
 
 class DashboardScreen(TranslatedBindings, Screen[None]):
     """First screen: reads the roll-ups in a thread worker and paints them."""
 
+    AUTO_FOCUS = "#batches"
+    """The cursor starts on the batches: Enter opens one; PgUp/PgDn scroll the page."""
+
     BINDINGS = [
         Binding("r", "refresh", "key.refresh", id="dashboard.refresh"),
+        Binding("p", "programme", "dashboard.key_programme", id="dashboard.programme"),
+        Binding(
+            "pagedown",
+            "page(1)",
+            "dashboard.key_page",
+            show=False,
+            priority=True,
+            id="dashboard.page_down",
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "dashboard.key_page",
+            show=False,
+            priority=True,
+            id="dashboard.page_up",
+        ),
     ]
 
     def __init__(self) -> None:
@@ -42,8 +94,12 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
             yield Static(t("dashboard.batches"), classes="section-title")
             yield DataTable(id="batches", cursor_type="row", zebra_stripes=False)
             yield Static(t("dashboard.units"), classes="section-title")
-            yield DataTable(id="units", cursor_type="row")
+            units = DataTable(id="units", cursor_type="row")
+            units.can_focus = False  # read only: Tab and Enter stay with the batches
+            yield units
             yield Static("", id="progress")
+            yield Static("", id="silent")
+            yield Static("", id="brief")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -52,6 +108,88 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
 
     def action_refresh(self) -> None:
         self.load()
+
+    def action_page(self, direction: int) -> None:
+        """PgDn / PgUp scroll the whole dashboard, whichever table has the cursor."""
+        body = self.query_one("#dashboard-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
+
+    def action_programme(self) -> None:
+        """The whole programme's progress, drilled down with Enter."""
+        self.open_progress(None)
+
+    @on(DataTable.RowSelected, "#batches")
+    def _batch_chosen(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value
+        if key and key.isdigit():
+            self.open_progress(int(key))
+
+    @work(thread=True, exclusive=True, group="dashboard-open")
+    def open_progress(self, batch_number: int | None) -> None:
+        """Read the level to open off the UI thread, then show it."""
+        from cadre_tui.services import field_status
+        from cadre_tui.store import rollups
+
+        conn = self.app.database.connect()  # type: ignore[attr-defined]
+        try:
+            if batch_number is None:
+                node = field_status.programme_progress(conn, today())
+            else:
+                (row,) = rollups.batches(conn, batch_number)
+                node = field_status.batch_progress(conn, row["id"], today())
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._show_progress, node)
+
+    def _show_progress(self, node) -> None:  # noqa: ANN001 - field_status.Progress
+        from cadre_tui.ui.screens.progress import ProgressScreen
+
+        self.app.push_screen(ProgressScreen(node))
+
+    @work(thread=True, exclusive=True, group="dashboard-field")
+    def load_field(self) -> None:
+        """Progress by unit with weekly trends, the silent, the briefing: after the
+        roll-ups are on screen, so the first paint does not wait for them."""
+        from cadre_tui.services import brief, field_status
+        from cadre_tui.store import rollups
+
+        day = today()
+        conn = self.app.database.connect()  # type: ignore[attr-defined]
+        try:
+            shown = self.status.batches if self.status else []
+            active = [b for b in shown if b.state is BatchState.ACTIVE]
+            pairs = []
+            for batch in active:
+                (row,) = rollups.batches(conn, batch.number)
+                node = field_status.batch_progress(conn, row["id"], day)
+                pairs.append((node, tuple(field_status.children(conn, node, day))))
+            silent = tuple(field_status.not_reporting(conn, day, SILENT_DAYS))
+            numbers = [b.number for b in shown]
+            paragraphs = tuple(
+                text for n in numbers if (text := brief.batch_paragraph(conn, n, day))
+            )
+        except CadreError as exc:
+            self.post_message(LoadFailed(exc.message()))
+            return
+        except Exception as exc:  # noqa: BLE001 - a read failure is shown, not raised
+            self.post_message(LoadFailed(database_error(exc, self.app.database.path).message()))  # type: ignore[attr-defined]
+            return
+        finally:
+            conn.close()
+        self.post_message(FieldLoaded(FieldView(tuple(pairs), silent, paragraphs)))
+
+    def on_field_loaded(self, message: FieldLoaded) -> None:
+        view = message.view
+        if view.batches:
+            self.query_one("#progress", Static).update(_field_progress(view))
+        self.query_one("#silent", Static).update(_silent(view.silent))
+        brief_text = Text(t("dashboard.brief_title") + "\n", style="bold")
+        for paragraph in view.paragraphs:
+            brief_text.append(paragraph + "\n")
+        self.query_one("#brief", Static).update(brief_text if view.paragraphs else "")
 
     @work(thread=True, exclusive=True, group="dashboard")
     def load(self) -> None:
@@ -82,6 +220,8 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
         self.query_one("#progress", Static).update(self._progress(message.status))
         if getattr(self.app, "exit_after_paint", False):
             self.call_after_refresh(self.app.exit)
+        else:
+            self.load_field()
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.query_one("#summary", Static).update(Text(message.text, style="bold"))
@@ -191,3 +331,58 @@ def _progress_row(batch: BatchStatus, code: str) -> tuple[str, Text, str]:
     bar = Text("█" * filled, style="bold") + Text("░" * (BAR_WIDTH - filled), style="dim")
     figures = f"{format_total(value)} / {format_total(target or 0)}  {share:.0f}%"
     return label, bar, figures
+
+
+def _field_progress(view: FieldView) -> Group:
+    """Each active batch, then its receiving units: a bar against target per
+    metric with the figures and the weekly trend (▁…█, oldest week first)."""
+    from cadre_tui.ui.widgets.progress_lines import against_target, bar, sparkline
+
+    parts = [Text(t("dashboard.progress_title"), style="bold")]
+    for node, units in view.batches:
+        parts.append(Text(node.name, style="bold"))
+        table = Table(box=None, show_header=False, pad_edge=False, expand=False)
+        for justify in ("left", "left", "right", "left"):
+            table.add_column(justify=justify, no_wrap=True)
+        for metric in node.metrics:
+            table.add_row(
+                t(f"metric_short.{metric.code}"),
+                bar(metric.percent, BAR_WIDTH - 6),
+                against_target(metric.total, metric.target, metric.percent),
+                sparkline(metric.weekly),
+            )
+        parts.append(table)
+        for unit in units:
+            line = Text(f"  {unit.name} ", style="bold")
+            cells = []
+            for metric in unit.metrics[:1] + unit.metrics[2:4]:
+                share = f"{metric.percent:.0f}%" if metric.percent is not None else "—"
+                cells.append(f"{t(f'metric_short.{metric.code}')} {share}")
+            line.append("  ".join(cells))
+            parts.append(line)
+    return Group(*parts)
+
+
+def _silent(silent: tuple) -> Text:
+    """Cadres in active placements with no figure for days, and their leader."""
+    if not silent:
+        return Text(t("dashboard.all_reporting"))
+    title = t("dashboard.silent_title", count=len(silent), days=SILENT_DAYS)
+    text = Text(title + "\n", style="bold")
+    for cadre in silent[:SILENT_SHOWN]:
+        last = cadre.last_entry.isoformat() if cadre.last_entry else t("dashboard.never")
+        text.append(
+            "⚠ "
+            + t(
+                "dashboard.silent_line",
+                name=cadre.name,
+                days=cadre.days,
+                group=cadre.group,
+                leader=cadre.leader or "—",
+                last=last,
+            )
+            + "\n"
+        )
+    if len(silent) > SILENT_SHOWN:
+        text.append(t("dashboard.silent_more", count=len(silent) - SILENT_SHOWN) + "\n")
+    return text
