@@ -33,6 +33,8 @@ class CadreProfile:
     secondments: list[dict[str, Any]] = field(default_factory=list)
     figures: dict[int, dict[str, float]] = field(default_factory=dict)
     recommendations: list[dict[str, Any]] = field(default_factory=list)
+    corrections: list[dict[str, Any]] = field(default_factory=list)
+    """Figures corrected later: the ledger's entry and its correction side by side."""
 
 
 def _facts(cadre: Cadre, history: list[dict[str, Any]], today: dt.date) -> CadreFacts:
@@ -90,4 +92,5 @@ def profile(
         secondments=history,
         figures=cadre_history.figure_totals(conn, cadre_id),
         recommendations=cadre_history.recommendations(conn, cadre_id),
+        corrections=cadre_history.corrections(conn, cadre_id),
     )

@@ -46,6 +46,20 @@ def figure_totals(conn: sqlite3.Connection, cadre_id: int) -> dict[int, dict[str
     return result
 
 
+def corrections(conn: sqlite3.Connection, cadre_id: int, limit: int = 20) -> list[dict[str, Any]]:
+    """The cadre's corrected figures, newest first: the day and metric, the value
+    first entered, the correction's difference, who corrected it and when. The
+    ledger keeps both rows; this shows them side by side."""
+    rows = conn.execute(
+        "SELECT c.entry_date, c.metric_code, o.value AS entered, c.value AS difference,"
+        " o.entered_by AS first_by, c.entered_by AS corrected_by, c.entered_at AS corrected_at"
+        " FROM figure_entries c JOIN figure_entries o ON o.id = c.corrects_id"
+        " WHERE c.cadre_id = ? ORDER BY c.id DESC LIMIT ?",
+        (cadre_id, limit),
+    )
+    return [dict(row) for row in rows]
+
+
 def recommendations(conn: sqlite3.Connection, cadre_id: int) -> list[dict[str, Any]]:
     rows = conn.execute(
         "SELECT r.year, rec.state, rec.meeting_date, rec.note, s.name AS sending_unit"

@@ -203,3 +203,28 @@ async def test_drill_down_from_the_dashboard_to_a_groups_members(demo_db: Path) 
         await pilot.press("escape", "escape", "escape")
         await settle(app, pilot)
         assert not isinstance(app.screen, ProgressScreen)
+
+
+def test_a_cadres_history_shows_the_entry_and_its_correction(demo_copy: Path) -> None:
+    from cadre_tui.services.cadre_profile import profile as load_profile
+    from cadre_tui.store import figures, placements
+
+    conn = connect(demo_copy)
+    try:
+        group = group_id(demo_copy, "湖塘镇工作组")
+        member = placements.list_placements(conn, group_id=group)[0]
+        first = figures.record_figure(
+            conn,
+            placement_id=member.id,
+            entry_date=TODAY,
+            metric_code="signed_households",
+            value=4,
+            entered_by="wangbing",
+        )
+        figures.correct_figure(conn, first.id, 3, entered_by="zhaomin")
+        profile = load_profile(conn, member.cadre_id, TODAY)
+    finally:
+        conn.close()
+    (correction,) = profile.corrections
+    assert correction["entered"] == 4 and correction["difference"] == -1
+    assert (correction["first_by"], correction["corrected_by"]) == ("wangbing", "zhaomin")

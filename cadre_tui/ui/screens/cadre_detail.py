@@ -179,6 +179,14 @@ def _history(profile: CadreProfile) -> Text:
                 + t("detail.evaluation", grade=grade, comment=s["evaluation_comment"])
                 + promo
             )
+    for c in profile.corrections:
+        text.append("\n " + t(
+            "detail.correction",
+            day=c["entry_date"], metric=t(f"metric_short.{c['metric_code']}"),
+            entered=format_total(c["entered"]),
+            change=("+" if c["difference"] > 0 else "−") + format_total(abs(c["difference"])),
+            first_by=c["first_by"], by=c["corrected_by"], at=c["corrected_at"][:10],
+        ))  # fmt: skip
     return text
 
 
