@@ -228,3 +228,42 @@ def test_a_cadres_history_shows_the_entry_and_its_correction(demo_copy: Path) ->
     (correction,) = profile.corrections
     assert correction["entered"] == 4 and correction["difference"] == -1
     assert (correction["first_by"], correction["corrected_by"]) == ("wangbing", "zhaomin")
+
+
+async def test_a_groups_target_is_set_from_its_progress(demo_copy: Path) -> None:
+    from cadre_tui.services import field_status
+    from cadre_tui.ui.screens.dialogs import PromptScreen
+    from cadre_tui.ui.screens.progress import ProgressScreen
+
+    group = group_id(demo_copy, "湖塘镇工作组")
+    conn = connect(demo_copy)
+    try:
+        node = field_status.group_progress(conn, group, TODAY)
+    finally:
+        conn.close()
+    app = CadreApp(open_database(demo_copy))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        screen = ProgressScreen(node)
+        app.push_screen(screen)
+        await settle(app, pilot)
+        await pilot.press("3", "t")  # signed households
+        await settle(app, pilot)
+        assert isinstance(app.screen, PromptScreen)
+        prompt = app.screen
+        prompt.query_one("#dialog-input").value = "abc"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is prompt  # refused at the prompt, which says why
+        assert str(prompt.query_one("#dialog-error").render()).strip()
+        prompt.query_one("#dialog-input").value = "1,234"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert screen.node.metric("signed_households").target == 1234
+    (row,) = read(
+        demo_copy,
+        "SELECT value FROM targets WHERE scope = 'group' AND scope_id = ?"
+        " AND metric_code = 'signed_households'",
+        group,
+    )
+    assert row[0] == 1234

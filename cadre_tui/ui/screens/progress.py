@@ -71,6 +71,7 @@ class ProgressScreen(TranslatedBindings, Screen[None]):
         Binding("4", "rank(3)", show=False, id="progress.rank4"),
         Binding("5", "rank(4)", show=False, id="progress.rank5"),
         Binding("f", "figures", "progress.key_figures", id="progress.figures"),
+        Binding("t", "target", "progress.key_target", id="progress.target"),
         Binding("r", "refresh", "key.refresh", id="progress.refresh"),
     ]
 
@@ -101,6 +102,10 @@ class ProgressScreen(TranslatedBindings, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "figures":
             return self.node.kind == "group" or None
+        if action == "target":
+            from cadre_tui.services.targets import can_set
+
+            return can_set(self.node.kind) or None
         return True
 
     @work(thread=True, exclusive=True, group="progress-load")
@@ -194,6 +199,80 @@ class ProgressScreen(TranslatedBindings, Screen[None]):
                 self.load()
 
         self.app.push_screen(FigureEntryScreen(self.node.id), back)
+
+    def action_target(self) -> None:
+        """Set this level's target for the metric the list is ranked by."""
+        from cadre_tui.services.targets import can_set
+        from cadre_tui.ui.screens.dialogs import PromptScreen
+
+        if not can_set(self.node.kind) or not self.node.metrics:
+            return
+        metric = self.node.metrics[self.rank_by]
+        current = "" if metric.target is None else f"{metric.target:g}"
+        question = t("progress.ask_target", name=self.node.name, metric=metric_name(metric.code))
+
+        def given(text: str | None) -> None:
+            if text:
+                self.write_target(metric.code, text)
+
+        def check(text: str) -> str | None:
+            from cadre_tui.domain.figure_rules import FigureTextError, parse_figure
+
+            try:
+                value = parse_figure(text, is_area=metric.code.endswith("_area"))
+            except FigureTextError as exc:
+                return t(exc.key, metric=metric_name(metric.code), text=exc.text)
+            return None if value is not None else t("targets.value_required")
+
+        self.app.push_screen(PromptScreen(question, current, check=check), given)
+
+    @work(thread=True, group="progress-write")
+    def write_target(self, code: str, text: str) -> None:
+        from cadre_tui.services.targets import set_level_target
+
+        node = self.node
+        try:
+            conn = self.database.connect()
+            try:
+                set_level_target(
+                    conn,
+                    kind=node.kind,
+                    level_id=node.id,
+                    parent_id=node.parent_id,
+                    metric_code=code,
+                    text=text,
+                )
+            finally:
+                conn.close()
+        except CadreError as exc:
+            self.app.call_from_thread(self.notify, exc.message(), severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.notify, t("progress.target_set", name=node.name))
+        self.reload_node()
+
+    @work(thread=True, exclusive=True, group="progress-node")
+    def reload_node(self) -> None:
+        """Read this level again (its target changed), then its list."""
+        from cadre_tui.services import field_status
+
+        node, today = self.node, batch_actions.today()
+        conn = self.database.connect()
+        try:
+            if node.kind == "batch":
+                fresh = field_status.batch_progress(conn, node.id, today)
+            elif node.kind == "unit":
+                fresh = field_status.unit_progress(conn, node.parent_id, node.id, today)
+            elif node.kind == "group":
+                fresh = field_status.group_progress(conn, node.id, today)
+            else:
+                fresh = node
+        finally:
+            conn.close()
+        self.app.call_from_thread(self._renode, fresh)
+
+    def _renode(self, node) -> None:  # noqa: ANN001 - field_status.Progress
+        self.node = node
+        self.load()
 
     def action_back(self) -> None:
         self.app.pop_screen()
