@@ -19,6 +19,7 @@ from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
+from cadre_tui.services import status_lookups as lookups
 
 FORMATS = ["table", "json", "markdown", "text"]
 
@@ -92,9 +93,9 @@ def read(
     """Fill ``view`` with what the options ask for, in one connection."""
     from cadre_tui.services import field_status as fs
 
-    batch_id = reports.batch_id_of(conn, batch_number) if batch_number is not None else None
-    unit_id = reports.find_unit(conn, unit) if unit is not None else None
-    group_id = reports.find_group(conn, group, batch_id) if group is not None else None
+    batch_id = lookups.batch_id_of(conn, batch_number) if batch_number is not None else None
+    unit_id = lookups.find_unit(conn, unit) if unit is not None else None
+    group_id = lookups.find_group(conn, group, batch_id) if group is not None else None
     day, since = view.today, view.since
     if not_reporting:
         view.silent = fs.not_reporting(
@@ -102,10 +103,10 @@ def read(
         )
     elif group_id is not None:
         node = fs.group_progress(conn, group_id, day, since=since)
-        view.group = (reports.group_context(conn, group_id), node, fs.children(conn, node, day))
+        view.group = (lookups.group_context(conn, group_id), node, fs.children(conn, node, day))
     elif unit_id is not None:
-        batches = reports.batch_rows(conn)
-        for found in reports.unit_batches(conn, unit_id, batch_id):
+        batches = lookups.batch_rows(conn)
+        for found in lookups.unit_batches(conn, unit_id, batch_id):
             node = fs.unit_progress(conn, found, unit_id, day, since=since)
             groups = fs.children(conn, node, day, since=since)
             view.units.append((batches[found], node, groups))
@@ -117,7 +118,7 @@ def read(
         view.programme = reports.programme_status(conn, batch_number, since=since)
         if fmt == "json":
             return
-        for found, row in reports.batch_rows(conn).items():
+        for found, row in lookups.batch_rows(conn).items():
             if batch_id is not None and found != batch_id:
                 continue
             if is_chat(fmt, narrow):

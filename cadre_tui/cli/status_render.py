@@ -15,7 +15,17 @@ from cadre_tui.domain.enums import METRIC_CODES, BatchState, ManagementMode
 from cadre_tui.domain.quantities import format_total
 from cadre_tui.i18n import t
 from cadre_tui.services import reports
-from cadre_tui.services.reports import NARROW_CELLS, ChatText
+from cadre_tui.services.status_text import (
+    NARROW_CELLS,
+    ChatText,
+    compact_percents,
+    compact_totals,
+    metric_legend,
+    metric_lines,
+    progress_json,
+    silent_json,
+    silent_lines,
+)
 
 
 @dataclass
@@ -61,7 +71,7 @@ def write(view: View, fmt: str, narrow: bool) -> None:
 def as_json(view: View) -> dict[str, Any]:
     stamp = {"as_of": view.today.isoformat()}
     if view.silent is not None:
-        return {**stamp, "days": view.days, "not_reporting": reports.silent_json(view.silent)}
+        return {**stamp, "days": view.days, "not_reporting": silent_json(view.silent)}
     since = {"since": view.since.isoformat() if view.since else None}
     if view.group is not None:
         context, node, members = view.group
@@ -71,8 +81,8 @@ def as_json(view: View) -> dict[str, Any]:
             "batch": context["batch_number"],
             "unit": context["unit_name"],
             "leader": context["leader"],
-            "group": reports.progress_json(node),
-            "members": [reports.progress_json(m) for m in members],
+            "group": progress_json(node),
+            "members": [progress_json(m) for m in members],
         }
     if view.units:
         return {
@@ -81,8 +91,8 @@ def as_json(view: View) -> dict[str, Any]:
             "units": [
                 {
                     "batch": batch["number"],
-                    "unit": reports.progress_json(node),
-                    "groups": [reports.progress_json(g) for g in groups],
+                    "unit": progress_json(node),
+                    "groups": [progress_json(g) for g in groups],
                 }
                 for batch, node, groups in view.units
             ],
@@ -103,9 +113,9 @@ def _mode(code: str | None) -> str:
 
 
 def chat_text(chat: ChatText, view: View, narrow: bool) -> None:
-    """The view as lines for a chat message (see :class:`reports.ChatText`)."""
+    """The view as lines for a chat message (see :class:`status_text.ChatText`)."""
     if view.silent is not None:
-        reports.silent_lines(chat, view.silent, view.days, view.today)
+        silent_lines(chat, view.silent, view.days, view.today)
         return
     if view.group is not None:
         context, node, members = view.group
@@ -121,11 +131,11 @@ def chat_text(chat: ChatText, view: View, narrow: bool) -> None:
         chat.line(_period(view))
         if context["leader"]:
             chat.line(t("field_status.leader_line", leader=context["leader"]))
-        for line in reports.metric_lines(node, weekly=not narrow):
+        for line in metric_lines(node, weekly=not narrow):
             chat.line(line)
         _children(
             chat,
-            t("field_status.members", metrics=reports.metric_legend(node)),
+            t("field_status.members", metrics=metric_legend(node)),
             members,
             leader=context["leader_id"],
         )
@@ -141,9 +151,9 @@ def chat_text(chat: ChatText, view: View, narrow: bool) -> None:
                 )
             )
             chat.line(_period(view))
-            for line in reports.metric_lines(node, weekly=not narrow):
+            for line in metric_lines(node, weekly=not narrow):
                 chat.line(line)
-            _children(chat, t("field_status.groups", metrics=reports.metric_legend(node)), groups)
+            _children(chat, t("field_status.groups", metrics=metric_legend(node)), groups)
         return
     programme = view.programme
     assert programme is not None
@@ -158,7 +168,7 @@ def chat_text(chat: ChatText, view: View, narrow: bool) -> None:
         node = view.batch_progress.get(batch.number)
         if node is not None:
             weekly = not narrow and batch.state is BatchState.ACTIVE
-            for line in reports.metric_lines(node, weekly=weekly):
+            for line in metric_lines(node, weekly=weekly):
                 chat.line(line)
         if batch.number in view.silent_counts:
             chat.line(
@@ -184,8 +194,8 @@ def _children(chat: ChatText, title: str, nodes: list[Any], leader: int | None =
         head = f"{node.name}{marks}"
         if node.kind == "group":
             head = t("field_status.group_item", group=node.name, cadres=node.cadres)
-        details = [reports.compact_totals(node)]
-        shares = reports.compact_percents(node)
+        details = [compact_totals(node)]
+        shares = compact_percents(node)
         if shares:
             details.append(shares)
         chat.item(head, *details)
