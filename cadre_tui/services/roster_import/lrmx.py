@@ -1,0 +1,391 @@
+"""Cadre records kept as ``.lrmx`` files (干部任免审批表): one file, a folder of
+them, or a zip of them, read into the same rows a roster spreadsheet gives.
+
+An ``.lrmx`` is an XML document with one ``<Person>`` root whose elements are
+named in pinyin (``XingMing``, ``ChuShengNianYue``, ...). Each element the pool
+has a field for is mapped; every other element with content is reported as an
+unknown column, never guessed at. The layout keeps dates by month (``yyyymm``
+or ``yyyy.mm``); a month becomes its first day, except the birth month, which
+takes the day from a valid ID number when the two agree (when they do not, the
+importer's check against the ID number says so).
+
+The layout has no element for phone, sending unit, category, rank or grassroots
+experience; :mod:`cadre_tui.services.lrmx_export` writes them as extra elements
+named in the same style (``LianXiDianHua``, ``PaiChuDanWei``, ``GanBuLeiBie``,
+``ZhiJi``, ``JiCengJingLi``, ``ZhengZhiMianMao``), and this reader maps those
+when a file has them.
+
+Bytes are decoded strictly, as the CSV importer does: the encoding the XML
+declaration names (UTF-8, or GBK / GB2312 / GB18030, read as GB18030, their
+superset), else UTF-8, else GB18030; never latin-1, never replacement
+characters. A file declaring GBK whose bytes are also valid UTF-8 text is
+refused: one of the two is wrong and guessing would garble every name.
+
+The stdlib parser is used (defusedxml is not a dependency), so any file with a
+``<!DOCTYPE`` or ``<!ENTITY`` is refused before parsing: a cadre record never
+needs one, and refusing them rules out entity-expansion bombs and external
+entities outright.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from cadre_tui.domain.identity import IdNumberError, parse_id_number
+from cadre_tui.errors import CadreError
+
+SUFFIX = ".lrmx"
+MAX_FILE_BYTES = 8 * 1024 * 1024
+"""One record with a photo is well under 1 MB; anything past this is not a record."""
+MAX_ZIP_MEMBERS = 10_000
+MAX_ZIP_BYTES = 256 * 1024 * 1024
+"""Unpacked bytes a zip may hold in all: a department's records with photos fit
+many times over, a zip bomb does not."""
+
+SENDING_UNIT = "sending_unit"
+"""The key the importer reads a sending unit's name from (its id is looked up)."""
+
+DIRECT: dict[str, str] = {
+    "XingMing": "name",
+    "XingBie": "gender",
+    "MinZu": "ethnicity",
+    "JiGuan": "native_place",
+    "ShenFenZheng": "id_number",
+    "CanJiaGongZuoShiJian": "work_started_on",
+    "XianRenZhiWu": "post",
+}
+"""Layout elements that are one pool field each."""
+
+EXTRA: dict[str, str] = {
+    "LianXiDianHua": "phone",
+    "PaiChuDanWei": SENDING_UNIT,
+    "GanBuLeiBie": "category",
+    "ZhiJi": "rank",
+    "ZhengZhiMianMao": "party_status",
+    "JiCengJingLi": "grassroots_experience",
+}
+"""Elements the layout lacks, written by our export for the pool's other fields."""
+
+BIRTH = "ChuShengNianYue"
+PARTY = "RuDangShiJian"
+EDUCATION = {
+    "QuanRiZhiJiaoYu": ("QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei"),
+    "ZaiZhiJiaoYu": ("ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei"),
+}
+"""Full-time education first; the in-service pair only when the full-time one is empty."""
+SILENT = frozenset({"Version"})
+"""Layout bookkeeping, not data about the cadre: neither mapped nor reported."""
+
+FIELDS_READ: tuple[str, ...] = (
+    "name", "gender", "ethnicity", "native_place", "birth_date", "id_number", "phone",
+    "party_status", "party_joined_on", "work_started_on", "education", "degree",
+    SENDING_UNIT, "post", "rank", "category", "grassroots_experience",
+)  # fmt: skip
+"""Every pool field an ``.lrmx`` can carry, in the pool's order."""
+
+_DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
+_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030", "cp936", "x-gbk", "euc-cn", "hz"})
+_UNSAFE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
+_YEAR_MONTH = (
+    re.compile(r"^(\d{4})(\d{2})$"),
+    re.compile(r"^(\d{4})[./-](\d{1,2})[./-]?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+)
+_LEADING_DATE = re.compile(r"^(\d{4})(?:[./-]?(\d{1,2})|年(\d{1,2})月?)")
+_DEMOCRATIC_PARTIES = ("民革", "民盟", "民建", "民进", "农工", "致公", "九三", "台盟", "民主党派")
+
+
+class LrmxError(CadreError):
+    """A file, folder or zip that cannot be read as cadre records; the message names it."""
+
+
+@dataclass(frozen=True, slots=True)
+class LrmxRecord:
+    """One file's pool fields (raw values, keyed by field) and the elements with
+    content that no field takes, with the file's element texts for reports."""
+
+    line: str
+    cells: dict[str, object]
+    unmapped: tuple[str, ...]
+    elements: dict[str, str]
+
+
+# --- bytes to XML ---------------------------------------------------------------------------
+
+
+def decode_lrmx(data: bytes, name: str) -> str:
+    """The file's text, decoded strictly (see the module's docstring)."""
+    if data.startswith(codecs.BOM_UTF8):
+        return _strict(data[len(codecs.BOM_UTF8) :], "utf-8", name)
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise LrmxError("lrmx.error.unsupported_encoding", file=name, encoding="UTF-16")
+    match = _DECLARATION.match(data)
+    if match is not None:
+        declared = match.group(1).decode("ascii")
+        codec = declared.lower().replace("_", "-")
+        if codec in ("utf-8", "utf8"):
+            return _strict(data, "utf-8", name)
+        if codec not in _CHINESE_CODECS:
+            raise LrmxError("lrmx.error.unsupported_encoding", file=name, encoding=declared)
+        if not data.isascii() and _is_utf8(data):
+            raise LrmxError("lrmx.error.encoding_conflict", file=name, encoding=declared)
+        return _strict(data, "gb18030", name, declared)
+    if _is_utf8(data):
+        return data.decode("utf-8")
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise LrmxError("lrmx.error.undecodable", file=name, offset=exc.start) from None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _strict(data: bytes, codec: str, name: str, declared: str = "") -> str:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError as exc:
+        encoding = declared or codec.upper()
+        raise LrmxError(
+            "lrmx.error.encoding", file=name, encoding=encoding, offset=exc.start
+        ) from None
+
+
+def parse_lrmx(data: bytes, name: str) -> dict[str, str]:
+    """Element name to text for one record's ``<Person>`` children; an element with
+    children of its own (family members) is kept as their texts joined."""
+    import xml.etree.ElementTree as ElementTree
+
+    text = decode_lrmx(data, name)
+    if _UNSAFE.search(text):
+        raise LrmxError("lrmx.error.dtd", file=name)
+    try:
+        root = ElementTree.fromstring(text)
+    except ElementTree.ParseError as exc:
+        raise LrmxError("lrmx.error.xml", file=name, reason=str(exc)) from None
+    if _local(root.tag) != "Person":
+        raise LrmxError("lrmx.error.root", file=name, root=_local(root.tag))
+    elements: dict[str, str] = {}
+    for child in root:
+        tag = _local(child.tag)
+        if len(child):
+            value = " ".join(" ".join(part.split()) for part in child.itertext() if part.strip())
+        else:
+            value = (child.text or "").strip()
+        elements[tag] = f"{elements[tag]}\n{value}" if elements.get(tag) else value
+    return elements
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+# --- elements to pool fields ----------------------------------------------------------------
+
+
+def record_from_elements(line: str, elements: dict[str, str]) -> LrmxRecord:
+    """The pool fields one record's elements give, and the elements left over."""
+    cells: dict[str, object] = {}
+    used: set[str] = set(SILENT)
+    for element, field in (DIRECT | EXTRA).items():
+        if elements.get(element):
+            cells[field] = elements[element]
+            used.add(element)
+    birth = elements.get(BIRTH, "")
+    if birth:
+        cells["birth_date"] = _birth_date(birth, elements.get("ShenFenZheng", ""))
+        used.add(BIRTH)
+    if elements.get(PARTY):
+        used.add(PARTY)
+        status, joined = _party(elements[PARTY])
+        if status is not None and "party_status" not in cells:
+            cells["party_status"] = status
+        if joined is not None:
+            cells["party_joined_on"] = joined
+    for level, degree in EDUCATION.values():
+        if elements.get(level) or elements.get(degree):
+            for element, field in ((level, "education"), (degree, "degree")):
+                if elements.get(element):
+                    cells[field] = elements[element]
+                used.update((level, degree))
+            break
+    if "work_started_on" in cells:
+        cells["work_started_on"] = month_date(str(cells["work_started_on"]))
+    unmapped = tuple(tag for tag, value in elements.items() if value and tag not in used)
+    return LrmxRecord(line, cells, unmapped, elements)
+
+
+def month_date(text: str) -> object:
+    """A layout date (``yyyymm``, ``yyyy.mm``, ``yyyy年m月`` or a full date) as a
+    date, a month read as its first day; anything else stays text for the
+    importer's date check to report."""
+    from cadre_tui.domain.dates import DateError, parse_date
+
+    value = "".join(unicodedata.normalize("NFKC", text).split())
+    for pattern in _YEAR_MONTH:
+        match = pattern.match(value)
+        if match is not None:
+            try:
+                return dt.date(int(match.group(1)), int(match.group(2)), 1)
+            except ValueError:
+                return text
+    try:
+        return parse_date(value)
+    except DateError:
+        return text
+
+
+def _birth_date(text: str, id_text: str) -> object:
+    """The birth month with the ID number's day when the ID number is valid and
+    falls in that month; otherwise the month's first day (or the text)."""
+    day = month_date(text)
+    if not isinstance(day, dt.date) or day.day != 1:
+        return day
+    try:
+        born = parse_id_number(id_text).birth_date
+    except IdNumberError:
+        return day
+    return born if (born.year, born.month) == (day.year, day.month) else day
+
+
+def _party(text: str) -> tuple[str | None, object | None]:
+    """Party status and joining date from 入党时间, which holds a date for a member
+    of the Communist Party and may hold other wording: 预备 (probationary), a
+    democratic party's name, 共青团员 or 群众. Text with none of these and no
+    date is passed on as the date, for the importer to report."""
+    from cadre_tui.domain.enums import PartyStatus
+
+    value = unicodedata.normalize("NFKC", text).strip()
+    match = _LEADING_DATE.match("".join(value.split()))
+    joined = month_date(match.group(0)) if match else None
+    if any(name in value for name in _DEMOCRATIC_PARTIES):
+        return PartyStatus.OTHER_PARTY.label("zh"), None
+    if "团员" in value or "共青团" in value:
+        return PartyStatus.LEAGUE.label("zh"), None
+    if "群众" in value:
+        return PartyStatus.MASSES.label("zh"), None
+    if "预备" in value:
+        return PartyStatus.PROBATIONARY.label("zh"), joined
+    if joined is not None:
+        return PartyStatus.MEMBER.label("zh"), joined
+    return None, text
+
+
+# --- files, folders and zips ----------------------------------------------------------------
+
+
+def lrmx_files(path: Path) -> Iterator[tuple[str, bytes]]:
+    """``(line, bytes)`` for each record in ``path``: a ``.lrmx`` file, a folder
+    (searched recursively, in name order) or a ``.zip`` (only ``.lrmx`` members)."""
+    if path.is_dir():
+        found = sorted(
+            (p for p in path.rglob("*") if p.suffix.lower() == SUFFIX and p.is_file()),
+            key=lambda p: p.relative_to(path).parts,
+        )
+        if not found:
+            raise LrmxError("lrmx.error.no_files", path=path.name)
+        for file in found:
+            yield file.relative_to(path).as_posix(), _read_file(file)
+    elif path.suffix.lower() == ".zip":
+        yield from _zip_members(path)
+    elif path.is_file():
+        yield path.name, _read_file(path)
+    else:
+        raise LrmxError("lrmx.error.not_found", path=str(path))
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise LrmxError("lrmx.error.too_large", file=path.name, limit=_mb(MAX_FILE_BYTES))
+        return path.read_bytes()
+    except OSError as exc:
+        raise LrmxError("lrmx.error.read", file=path.name, reason=exc.strerror or exc) from None
+
+
+def _zip_members(path: Path) -> Iterator[tuple[str, bytes]]:
+    """The ``.lrmx`` members, refusing a zip whose members or unpacked size pass
+    the caps; sizes are counted as bytes are unpacked, not taken from the headers."""
+    try:
+        archive = zipfile.ZipFile(path)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise LrmxError("lrmx.error.zip", file=path.name, reason=str(exc)) from None
+    with archive:
+        members = [
+            (info, _member_name(info))
+            for info in archive.infolist()
+            if not info.is_dir() and info.filename.lower().endswith(SUFFIX)
+        ]
+        members = [(info, name) for info, name in members if not _is_junk(name)]
+        if not members:
+            raise LrmxError("lrmx.error.no_files", path=path.name)
+        if len(members) > MAX_ZIP_MEMBERS:
+            raise LrmxError("lrmx.error.zip_members", file=path.name, limit=MAX_ZIP_MEMBERS)
+        if sum(info.file_size for info, _ in members) > MAX_ZIP_BYTES:
+            raise LrmxError("lrmx.error.zip_size", file=path.name, limit=_mb(MAX_ZIP_BYTES))
+        total = 0
+        for info, name in sorted(members, key=lambda pair: pair[1]):
+            line = f"{path.name}/{name}"
+            data = _unpack(archive, info, line)
+            total += len(data)
+            if total > MAX_ZIP_BYTES:
+                raise LrmxError("lrmx.error.zip_size", file=path.name, limit=_mb(MAX_ZIP_BYTES))
+            yield line, data
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, line: str) -> bytes:
+    if info.flag_bits & 0x1:
+        raise LrmxError("lrmx.error.encrypted", file=line)
+    if info.file_size > MAX_FILE_BYTES:
+        raise LrmxError("lrmx.error.too_large", file=line, limit=_mb(MAX_FILE_BYTES))
+    try:
+        with archive.open(info) as member:
+            data = member.read(MAX_FILE_BYTES + 1)
+    except (OSError, zipfile.BadZipFile, NotImplementedError, RuntimeError) as exc:
+        raise LrmxError("lrmx.error.zip", file=line, reason=str(exc)) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise LrmxError("lrmx.error.too_large", file=line, limit=_mb(MAX_FILE_BYTES))
+    return data
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """The member's name as its author wrote it: zips made on Chinese Windows store
+    names in GBK without the UTF-8 flag, which :mod:`zipfile` reads as cp437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    raw = info.filename.encode("cp437", errors="replace")
+    for codec in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    return info.filename
+
+
+def _is_junk(name: str) -> bool:
+    """macOS resource forks (``__MACOSX/``, ``._name``) share the suffix but are not records."""
+    parts = name.split("/")
+    return parts[0] == "__MACOSX" or parts[-1].startswith("._")
+
+
+def _mb(size: int) -> int:
+    return size // (1024 * 1024)
+
+
+def read_lrmx_records(path: Path) -> list[LrmxRecord]:
+    """Every record in ``path``, each mapped to pool fields; the first bad file stops
+    the read with an error naming it, so nothing is imported from a damaged set."""
+    return [record_from_elements(line, parse_lrmx(data, line)) for line, data in lrmx_files(path)]
