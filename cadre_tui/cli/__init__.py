@@ -23,6 +23,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     lazy_commands={
         "brief": "cadre_tui.cli.brief:brief_command",
         "demo": "cadre_tui.cli.demo:demo",
+        "export": "cadre_tui.cli.export:export_command",
         "groups": "cadre_tui.cli.groups:groups_command",
         "record": "cadre_tui.cli.record:record_command",
         "round": "cadre_tui.cli.round:round_command",
