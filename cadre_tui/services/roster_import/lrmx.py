@@ -4,10 +4,10 @@ them, or a zip of them, read into the same rows a roster spreadsheet gives.
 An ``.lrmx`` is an XML document with one ``<Person>`` root whose elements are
 named in pinyin (``XingMing``, ``ChuShengNianYue``, ...). Each element the pool
 has a field for is mapped; every other element with content is reported as an
-unknown column, never guessed at. The layout keeps dates by month (``yyyymm``
-or ``yyyy.mm``); a month becomes its first day, except the birth month, which
-takes the day from a valid ID number when the two agree (when they do not, the
-importer's check against the ID number says so).
+unknown column, never guessed at. Values are handed on as the file writes them
+(dates by month, ``yyyymm`` or ``yyyy.mm``), so the importer reads them exactly
+as it reads a spreadsheet's cells; only 入党时间 is split into party status and
+date.
 
 The layout has no element for phone, sending unit, category, rank or grassroots
 experience; :mod:`cadre_tui.services.lrmx_export` writes them as extra elements
@@ -30,16 +30,14 @@ entities outright.
 from __future__ import annotations
 
 import codecs
-import datetime as dt
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from cadre_tui.domain.identity import IdNumberError, parse_id_number
-from cadre_tui.errors import CadreError
+from cadre_tui.services.roster_import.sources import ImportFileError, Source, SourceRow
 
 SUFFIX = ".lrmx"
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -75,10 +73,10 @@ EXTRA: dict[str, str] = {
 
 BIRTH = "ChuShengNianYue"
 PARTY = "RuDangShiJian"
-EDUCATION = {
-    "QuanRiZhiJiaoYu": ("QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei"),
-    "ZaiZhiJiaoYu": ("ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei"),
-}
+EDUCATION = (
+    ("QuanRiZhiJiaoYu_XueLi", "QuanRiZhiJiaoYu_XueWei"),
+    ("ZaiZhiJiaoYu_XueLi", "ZaiZhiJiaoYu_XueWei"),
+)
 """Full-time education first; the in-service pair only when the full-time one is empty."""
 SILENT = frozenset({"Version"})
 """Layout bookkeeping, not data about the cadre: neither mapped nor reported."""
@@ -91,19 +89,17 @@ FIELDS_READ: tuple[str, ...] = (
 """Every pool field an ``.lrmx`` can carry, in the pool's order."""
 
 _DECLARATION = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
-_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030", "cp936", "x-gbk", "euc-cn", "hz"})
+_CHINESE_CODECS = frozenset({"gbk", "gb2312", "gb18030", "cp936", "x-gbk", "euc-cn"})
 _UNSAFE = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
-_YEAR_MONTH = (
-    re.compile(r"^(\d{4})(\d{2})$"),
-    re.compile(r"^(\d{4})[./-](\d{1,2})[./-]?$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月?$"),
+_LEADING_DATE = re.compile(
+    r"^\d{4}(?:\d{4}(?!\d)|\d{2}(?!\d)|[./-]\d{1,2}(?:[./-]\d{1,2})?|年\d{1,2}月(?:\d{1,2}[日号])?)"
 )
-_LEADING_DATE = re.compile(r"^(\d{4})(?:[./-]?(\d{1,2})|年(\d{1,2})月?)")
 _DEMOCRATIC_PARTIES = ("民革", "民盟", "民建", "民进", "农工", "致公", "九三", "台盟", "民主党派")
 
 
-class LrmxError(CadreError):
-    """A file, folder or zip that cannot be read as cadre records; the message names it."""
+class LrmxError(ImportFileError):
+    """A file, folder or zip that cannot be read as cadre records; the message names
+    the file (the importer treats it as any file-level failure)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,13 +132,22 @@ def decode_lrmx(data: bytes, name: str) -> str:
             raise LrmxError("lrmx.error.unsupported_encoding", file=name, encoding=declared)
         if not data.isascii() and _is_utf8(data):
             raise LrmxError("lrmx.error.encoding_conflict", file=name, encoding=declared)
-        return _strict(data, "gb18030", name, declared)
+        return _no_private_use(_strict(data, "gb18030", name, declared), name)
     if _is_utf8(data):
         return data.decode("utf-8")
     try:
-        return data.decode("gb18030")
+        return _no_private_use(data.decode("gb18030"), name)
     except UnicodeDecodeError as exc:
         raise LrmxError("lrmx.error.undecodable", file=name, offset=exc.start) from None
+
+
+def _no_private_use(text: str, name: str) -> str:
+    """GB18030 maps bytes of some other encoding to private-use characters no
+    Chinese text uses (nor can anyone read): refused, as the CSV importer does."""
+    for offset, char in enumerate(text):
+        if "\ue000" <= char <= "\uf8ff":
+            raise LrmxError("lrmx.error.private_use", file=name, character=offset)
+    return text
 
 
 def _is_utf8(data: bytes) -> bool:
@@ -203,84 +208,49 @@ def record_from_elements(line: str, elements: dict[str, str]) -> LrmxRecord:
         if elements.get(element):
             cells[field] = elements[element]
             used.add(element)
-    birth = elements.get(BIRTH, "")
-    if birth:
-        cells["birth_date"] = _birth_date(birth, elements.get("ShenFenZheng", ""))
+    if elements.get(BIRTH):
+        cells["birth_date"] = elements[BIRTH]
         used.add(BIRTH)
     if elements.get(PARTY):
         used.add(PARTY)
-        status, joined = _party(elements[PARTY])
+        status, joined = party_reading(elements[PARTY])
         if status is not None and "party_status" not in cells:
             cells["party_status"] = status
-        if joined is not None:
+        if joined:
             cells["party_joined_on"] = joined
-    for level, degree in EDUCATION.values():
+    for level, degree in EDUCATION:
         if elements.get(level) or elements.get(degree):
             for element, field in ((level, "education"), (degree, "degree")):
                 if elements.get(element):
                     cells[field] = elements[element]
                 used.update((level, degree))
             break
-    if "work_started_on" in cells:
-        cells["work_started_on"] = month_date(str(cells["work_started_on"]))
     unmapped = tuple(tag for tag, value in elements.items() if value and tag not in used)
     return LrmxRecord(line, cells, unmapped, elements)
 
 
-def month_date(text: str) -> object:
-    """A layout date (``yyyymm``, ``yyyy.mm``, ``yyyy年m月`` or a full date) as a
-    date, a month read as its first day; anything else stays text for the
-    importer's date check to report."""
-    from cadre_tui.domain.dates import DateError, parse_date
-
-    value = "".join(unicodedata.normalize("NFKC", text).split())
-    for pattern in _YEAR_MONTH:
-        match = pattern.match(value)
-        if match is not None:
-            try:
-                return dt.date(int(match.group(1)), int(match.group(2)), 1)
-            except ValueError:
-                return text
-    try:
-        return parse_date(value)
-    except DateError:
-        return text
-
-
-def _birth_date(text: str, id_text: str) -> object:
-    """The birth month with the ID number's day when the ID number is valid and
-    falls in that month; otherwise the month's first day (or the text)."""
-    day = month_date(text)
-    if not isinstance(day, dt.date) or day.day != 1:
-        return day
-    try:
-        born = parse_id_number(id_text).birth_date
-    except IdNumberError:
-        return day
-    return born if (born.year, born.month) == (day.year, day.month) else day
-
-
-def _party(text: str) -> tuple[str | None, object | None]:
-    """Party status and joining date from 入党时间, which holds a date for a member
-    of the Communist Party and may hold other wording: 预备 (probationary), a
-    democratic party's name, 共青团员 or 群众. Text with none of these and no
-    date is passed on as the date, for the importer to report."""
+def party_reading(text: str) -> tuple[str | None, str]:
+    """Party status (its Chinese label) and joining date text from 入党时间, which
+    holds a date for a member of the Communist Party and may hold other wording:
+    预备 (probationary), a democratic party's name, 共青团员 or 群众. Wording with
+    none of these and no date is passed on whole as the date, for the importer
+    to report."""
     from cadre_tui.domain.enums import PartyStatus
 
-    value = unicodedata.normalize("NFKC", text).strip()
-    match = _LEADING_DATE.match("".join(value.split()))
-    joined = month_date(match.group(0)) if match else None
+    value = "".join(unicodedata.normalize("NFKC", text).split())
+    match = _LEADING_DATE.match(value)
+    joined = match.group(0) if match else ""
     if any(name in value for name in _DEMOCRATIC_PARTIES):
-        return PartyStatus.OTHER_PARTY.label("zh"), None
+        return PartyStatus.OTHER_PARTY.label("zh"), ""
     if "团员" in value or "共青团" in value:
-        return PartyStatus.LEAGUE.label("zh"), None
+        return PartyStatus.LEAGUE.label("zh"), ""
     if "群众" in value:
-        return PartyStatus.MASSES.label("zh"), None
+        return PartyStatus.MASSES.label("zh"), ""
     if "预备" in value:
         return PartyStatus.PROBATIONARY.label("zh"), joined
-    if joined is not None:
+    if joined:
         return PartyStatus.MEMBER.label("zh"), joined
-    return None, text
+    return None, text.strip()
 
 
 # --- files, folders and zips ----------------------------------------------------------------
@@ -389,3 +359,57 @@ def read_lrmx_records(path: Path) -> list[LrmxRecord]:
     """Every record in ``path``, each mapped to pool fields; the first bad file stops
     the read with an error naming it, so nothing is imported from a damaged set."""
     return [record_from_elements(line, parse_lrmx(data, line)) for line, data in lrmx_files(path)]
+
+
+def read_lrmx_source(path: Path, *, defaults: Mapping[str, object] | None = None) -> Source:
+    """``path`` (a file, a folder or a zip of ``.lrmx``) as an import source.
+
+    ``defaults`` fill fields a record leaves empty, for the whole import: the
+    layout has no sending unit or category, so records from other software need
+    them given (``{"sending_unit": "区财政局", "category": "后备干部"}``).
+    Every file is read before the source is returned (the caps bound it), so a
+    damaged file stops the import before any row is checked and ``fields`` says
+    which fields the records have at all. Each row's ``raw`` is its fields as
+    text under the form's titles, so a rejected-rows file can be corrected and
+    imported as a CSV.
+    """
+    from cadre_tui.i18n import t
+
+    records = read_lrmx_records(path)
+    filled = {field: value for field, value in (defaults or {}).items() if value not in (None, "")}
+    rows: list[SourceRow] = []
+    unknown: dict[str, None] = {}
+    present: set[str] = set(filled)
+    for record in records:
+        cells = filled | record.cells
+        present.update(cells)
+        raw = [record.line, *(_shown(cells.get(field)) for field in FIELDS_READ)]
+        rows.append(SourceRow(record.line, cells, raw))
+        unknown.update(dict.fromkeys(record.unmapped))
+    headers = (t("lrmx.column.file"), *(t(_title_key(field)) for field in FIELDS_READ))
+    return Source(
+        path=path,
+        format="lrmx",
+        headers=headers,
+        fields=frozenset(present),
+        rows=rows,
+        unknown_columns=[element_title(element) for element in unknown],
+        total=len(rows),
+    )
+
+
+def element_title(element: str) -> str:
+    """An element as reported: its pinyin name with its meaning when it is one the
+    layout defines (``JianLi (résumé)``), else the name alone."""
+    from cadre_tui.i18n import has, t
+
+    key = f"lrmx.element.{element}"
+    return t("lrmx.element_title", element=element, meaning=t(key)) if has(key) else element
+
+
+def _title_key(field: str) -> str:
+    return "form.label.sending_unit_id" if field == SENDING_UNIT else f"form.label.{field}"
+
+
+def _shown(value: object) -> str:
+    return "" if value is None else str(value)
