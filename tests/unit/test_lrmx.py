@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,16 +15,20 @@ from cadre_tui import i18n
 from cadre_tui.domain.enums import CadreCategory, Gender, PartyStatus
 from cadre_tui.domain.identity import make_id_number
 from cadre_tui.domain.model import NewCadre
+from cadre_tui.errors import CadreError
 from cadre_tui.services.lrmx_export import resume_line, write_lrmx
 from cadre_tui.services.roster_import import lrmx
 from cadre_tui.services.roster_import.lrmx import (
     LrmxError,
     parse_lrmx,
     read_lrmx_records,
+    read_lrmx_source,
     record_from_elements,
 )
+from cadre_tui.services.roster_import.sources import ImportFileError, read_source
 from cadre_tui.store import cadres, units
 from cadre_tui.store.connection import connect
+from cadre_tui.store.database import open_database
 from cadre_tui.store.sqlite import sqlite3
 
 BIRTH = dt.date(1990, 3, 17)
@@ -99,13 +104,13 @@ def test_a_file_in_each_encoding_reads_to_the_pool_fields(
     assert record.cells == {
         "name": "张三",
         "gender": "男",
-        "birth_date": BIRTH,  # the month from the file, the day from the ID number
+        "birth_date": "199003",
         "ethnicity": "汉族",
         "native_place": "江苏常州",
         "id_number": ID_NUMBER,
         "party_status": PartyStatus.MEMBER.label("zh"),
-        "party_joined_on": dt.date(2012, 6, 1),
-        "work_started_on": dt.date(2013, 7, 1),
+        "party_joined_on": "2012.06",
+        "work_started_on": "2013.07",
         "education": "大学本科",
         "degree": "法学学士",
         "post": "区财政局预算科副科长",
@@ -150,9 +155,11 @@ def test_in_service_education_is_used_only_when_the_full_time_one_is_empty(
 @pytest.mark.parametrize(
     ("text", "status", "joined"),
     [
-        ("201206", PartyStatus.MEMBER, dt.date(2012, 6, 1)),
-        ("2012年6月", PartyStatus.MEMBER, dt.date(2012, 6, 1)),
-        ("2012.06（预备党员）", PartyStatus.PROBATIONARY, dt.date(2012, 6, 1)),
+        ("201206", PartyStatus.MEMBER, "201206"),
+        ("20120601", PartyStatus.MEMBER, "20120601"),
+        ("2012年6月", PartyStatus.MEMBER, "2012年6月"),
+        ("2012.6.1入党", PartyStatus.MEMBER, "2012.6.1"),
+        ("２０１２．０６（预备党员）", PartyStatus.PROBATIONARY, "2012.06"),
         ("民盟", PartyStatus.OTHER_PARTY, None),
         ("2010.05加入九三学社", PartyStatus.OTHER_PARTY, None),
         ("共青团员", PartyStatus.LEAGUE, None),
@@ -160,7 +167,7 @@ def test_in_service_education_is_used_only_when_the_full_time_one_is_empty(
     ],
 )
 def test_the_party_element_gives_status_and_date(
-    text: str, status: PartyStatus, joined: dt.date | None
+    text: str, status: PartyStatus, joined: str | None
 ) -> None:
     record = record_from_elements("x.lrmx", {"RuDangShiJian": text})
     assert record.cells["party_status"] == status.label("zh")
@@ -174,15 +181,13 @@ def test_party_wording_that_is_no_date_is_passed_on_for_the_importer_to_report()
     assert record.cells["party_joined_on"] == "不详"
 
 
-def test_a_birth_month_that_disagrees_with_the_id_number_is_not_mended() -> None:
+def test_dates_are_handed_on_as_the_file_writes_them() -> None:
+    """The importer reads month-only dates (and takes the birth day from the ID
+    number) exactly as it reads a spreadsheet's cells."""
     record = record_from_elements(
-        "x.lrmx", {"ChuShengNianYue": "199004", "ShenFenZheng": ID_NUMBER}
+        "x.lrmx", {"ChuShengNianYue": "1990.13", "CanJiaGongZuoShiJian": "2013年7月"}
     )
-    assert record.cells["birth_date"] == dt.date(1990, 4, 1)
-    record = record_from_elements("x.lrmx", {"ChuShengNianYue": "1990.13"})
-    assert record.cells["birth_date"] == "1990.13"
-    record = record_from_elements("x.lrmx", {"ChuShengNianYue": "1990.03.05"})
-    assert record.cells["birth_date"] == dt.date(1990, 3, 5)
+    assert record.cells == {"birth_date": "1990.13", "work_started_on": "2013年7月"}
 
 
 # --- refusals ---------------------------------------------------------------------------
@@ -210,6 +215,16 @@ def test_other_encodings_and_undecodable_bytes_are_refused(tmp_path: Path) -> No
     broken.write_bytes(b"<Person><XingMing>\xff\xfe\x80</XingMing></Person>")
     error = error_of(broken)
     assert error.key == "lrmx.error.undecodable" and "e.lrmx" in error.message()
+
+
+def test_bytes_that_gbk_reads_as_private_use_characters_are_refused(tmp_path: Path) -> None:
+    for name, declaration in (("a.lrmx", '<?xml version="1.0" encoding="GBK"?>'), ("b.lrmx", "")):
+        path = tmp_path / name
+        path.write_bytes(
+            f"{declaration}<Person><XingMing>".encode() + b"\xaa\xa1</XingMing></Person>"
+        )
+        error = error_of(path)
+        assert error.key == "lrmx.error.private_use" and name in error.message()
 
 
 @pytest.mark.parametrize(
@@ -324,6 +339,59 @@ def test_a_file_that_is_not_a_zip_or_holds_no_records_is_refused(tmp_path: Path)
     assert error_of(empty).key == "lrmx.error.no_files"
 
 
+# --- as an import source -----------------------------------------------------------------
+
+
+def test_a_folder_as_an_import_source(tmp_path: Path) -> None:
+    folder = tmp_path / "records"
+    write(folder / "a.lrmx", person_xml("GBK"), "gbk")
+    own_unit = person_xml("UTF-8", XingMing="李四", PaiChuDanWei="区教育局", ZhaoPian="aGk=")
+    write(folder / "b.lrmx", own_unit, "utf-8")
+    defaults = {"sending_unit": "区财政局", "category": "后备干部", "rank": ""}
+    source = read_lrmx_source(folder, defaults=defaults)
+    rows = list(source.rows)
+    assert (source.format, source.total, len(rows)) == ("lrmx", 2, 2)
+    assert [row.line for row in rows] == ["a.lrmx", "b.lrmx"]
+    assert [row.cells["sending_unit"] for row in rows] == ["区财政局", "区教育局"]
+    assert rows[0].cells["category"] == "后备干部" and "rank" not in rows[0].cells
+    assert {"name", "id_number", "sending_unit", "category", "birth_date"} <= source.fields
+    assert "phone" not in source.fields
+    assert source.headers[:3] == ("File", "Name", "Gender")
+    for row in rows:
+        assert len(row.raw) == len(source.headers)
+        assert row.raw[0] == row.line
+        assert row.raw[source.headers.index("Birth date")] == "199003"
+    assert source.unknown_columns.count("JianLi (résumé)") == 1
+    assert "ZhaoPian (photo)" in source.unknown_columns
+    assert "Version (layout version)" not in source.unknown_columns
+
+
+def test_unknown_elements_are_reported_by_name_and_meanings_are_translated(
+    tmp_path: Path,
+) -> None:
+    path = write(tmp_path / "a.lrmx", person_xml("UTF-8", ZiDingYi="x"), "utf-8")
+    assert "ZiDingYi" in read_lrmx_source(path).unknown_columns
+    i18n.set_language("zh")
+    try:
+        assert "JianLi（简历）" in read_lrmx_source(path).unknown_columns
+    finally:
+        i18n.set_language("en")
+
+
+def test_the_importer_reads_lrmx_through_this_reader(tmp_path: Path) -> None:
+    archive = tmp_path / "records.zip"
+    complete = person_xml("GBK", PaiChuDanWei="区财政局", GanBuLeiBie="后备干部")
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("a.lrmx", complete.encode("gbk"))
+    [row] = list(read_source(archive).rows)
+    assert row.line == "records.zip/a.lrmx" and row.cells["name"] == "张三"
+    bare = write(tmp_path / "bare.lrmx", person_xml("GBK"), "gbk")
+    with pytest.raises(ImportFileError) as caught:
+        read_source(bare)  # the layout has no sending unit or category
+    assert caught.value.key == "roster_import.file.missing_columns"
+    assert isinstance(error_of(write(tmp_path / "x.lrmx", "<x/>", "utf-8")), ImportFileError)
+
+
 # --- writing ----------------------------------------------------------------------------
 
 
@@ -363,14 +431,14 @@ def test_an_exported_record_reads_back_to_the_same_fields(
     assert record.cells == {
         "name": "张𠮷",
         "gender": "女",
-        "birth_date": cadre.birth_date,
+        "birth_date": "199308",  # the day is the ID number's
         "ethnicity": "回族",
         "native_place": "江苏常州",
         "id_number": cadre.id_number,
         "phone": "13812345678",
         "party_status": PartyStatus.PROBATIONARY.label("zh"),
-        "party_joined_on": dt.date(2024, 6, 1),
-        "work_started_on": dt.date(2015, 8, 1),
+        "party_joined_on": "2024.06",
+        "work_started_on": "2015.08",
         "education": "研究生",
         "degree": "管理学硕士",
         "sending_unit": "区财政局",
@@ -439,3 +507,90 @@ def test_resume_lines_in_both_languages() -> None:
     english = resume_line(period, "en")
     assert english.startswith("2025.03--  第一批抽调干部: seconded to 湖塘镇")
     assert english.endswith(i18n.t("enum.EvaluationGrade.excellent", lang="en"))
+
+
+# --- end to end: a folder of records into a fresh pool -------------------------------------
+
+
+def records_folder(tmp_path: Path) -> tuple[Path, list[NewCadre]]:
+    """Two cadres exported from another programme's database, and one record as
+    other software writes it (GBK, month-only dates) with the two extra elements
+    the pool needs."""
+    other = open_database(tmp_path / "other.db").connect()
+    try:
+        first = add_cadre(other)
+        second = cadres.create_cadre(
+            other,
+            NewCadre(
+                name="欧阳晓",
+                gender=Gender.MALE,
+                birth_date=dt.date(1996, 1, 30),
+                id_number=make_id_number("320412", dt.date(1996, 1, 30), 15, "M"),
+                sending_unit_id=cadres.get_cadre(other, first).sending_unit_id,
+                category=CadreCategory.NEW_CIVIL_SERVANT,
+                party_status=PartyStatus.LEAGUE,
+            ),
+        ).id
+        folder = tmp_path / "records"
+        for cadre_id in (first, second):
+            write_lrmx(other, cadre_id, folder / f"{cadre_id}.lrmx", unmasked=True, today=TODAY)
+        exported = [cadres.get_cadre(other, i).record() for i in (first, second)]
+    finally:
+        other.close()
+    hand_made = person_xml("GBK", PaiChuDanWei="区财政局", GanBuLeiBie="后备干部")
+    write(folder / "zhang.lrmx", hand_made, "gbk")
+    return folder, exported
+
+
+def pool(conn: sqlite3.Connection) -> dict[str, NewCadre]:
+    ids = [row[0] for row in conn.execute("SELECT id FROM cadres")]
+    return {c.id_number: c.record() for c in cadres.cadres_by_id(conn, ids).values()}
+
+
+def test_a_folder_of_records_imports_into_a_fresh_pool(
+    conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    from cadre_tui.services.roster_import import apply_import, plan_import
+
+    folder, exported = records_folder(tmp_path)
+    unit = units.create_sending_unit(conn, code="D1", name="区财政局")
+    plan = plan_import(conn, folder, today=TODAY)
+    assert (plan.new, plan.updated, plan.rejected) == (3, 0, 0), plan.rows
+    assert "JianLi (résumé)" in plan.unknown_columns
+    apply_import(conn, plan)
+    found = pool(conn)
+    for record in exported:  # an export re-imports to the same pool record
+        assert found[record.id_number] == replace(record, sending_unit_id=unit.id)
+    zhang = found[ID_NUMBER]
+    assert (zhang.name, zhang.birth_date, zhang.gender) == ("张三", BIRTH, Gender.MALE)
+    assert (zhang.party_status, zhang.party_joined_on) == (PartyStatus.MEMBER, dt.date(2012, 6, 1))
+    assert (zhang.work_started_on, zhang.category) == (
+        dt.date(2013, 7, 1),
+        CadreCategory.RESERVE_CADRE,
+    )
+    again = plan_import(conn, folder, today=TODAY)
+    assert (again.new, again.updated, again.unchanged) == (0, 0, 3)
+
+
+def test_one_bad_record_in_a_folder_writes_nothing(
+    conn: sqlite3.Connection, tmp_path: Path
+) -> None:
+    from cadre_tui.services.roster_import import apply_import, plan_import, write_rejected
+    from cadre_tui.services.roster_import.sources import read_csv
+
+    folder, _ = records_folder(tmp_path)
+    wrong_id = ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")
+    bad = person_xml("UTF-8", PaiChuDanWei="区财政局", GanBuLeiBie="后备干部")
+    write(folder / "wrong.lrmx", bad.replace(ID_NUMBER, wrong_id), "utf-8")
+    units.create_sending_unit(conn, code="D1", name="区财政局")
+    plan = plan_import(conn, folder, today=TODAY)
+    assert (plan.new, plan.rejected) == (3, 1)
+    [rejected] = plan.rejected_rows()
+    assert rejected.line == "wrong.lrmx"
+    with pytest.raises(CadreError):
+        apply_import(conn, plan)
+    assert pool(conn) == {}
+    rejected_file = write_rejected(plan)
+    assert rejected_file is not None and rejected_file.parent == tmp_path
+    [row] = list(read_csv(rejected_file).rows)  # corrected, it imports as a CSV
+    assert row.cells["name"] == "张三" and row.cells["id_number"] == wrong_id
