@@ -25,9 +25,11 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
         "demo": "cadre_tui.cli.demo:demo",
         "export": "cadre_tui.cli.export:export_command",
         "groups": "cadre_tui.cli.groups:groups_command",
+        "import": "cadre_tui.cli.import_command:import_command",
         "record": "cadre_tui.cli.record:record_command",
         "round": "cadre_tui.cli.round:round_command",
         "status": "cadre_tui.cli.status:status",
+        "template": "cadre_tui.cli.template:template_command",
     },
     context_settings={"help_option_names": ["-h", "--help"]},
 )
