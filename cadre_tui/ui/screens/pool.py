@@ -76,6 +76,7 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         Binding("t", "change_status", "pool.key_status", show=False, id="pool.status"),
         Binding("n", "nominate", "pool.key_nominate", show=False, id="pool.nominate"),
         Binding("o", "export", "pool.key_export", show=False, id="pool.export"),
+        Binding("i", "import", "pool.key_import", show=False, id="pool.import"),
         Binding("ctrl+s", "save_filter", "pool.key_save_filter", show=False, id="pool.save_filter"),
         Binding("escape", "reset", "pool.key_reset", show=False, id="pool.reset"),
         *(

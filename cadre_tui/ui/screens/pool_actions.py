@@ -263,3 +263,26 @@ class PoolActions:
                 self.apply_filter(replace(flt, text=self.filter.text))
 
         self.app.push_screen(PoolFiltersScreen(self.filter), chosen)
+
+    def action_import(self) -> None:
+        """A unit's roster (.xlsx, .csv, .lrmx, a folder or .zip of .lrmx): checked
+        and previewed before anything is written."""
+        from pathlib import Path
+
+        def check(value: str) -> str | None:
+            path = Path(value).expanduser()
+            return None if path.exists() else t("import_ui.no_such_file", path=value)
+
+        def chosen(value: str | None) -> None:
+            if not value:
+                return
+            from cadre_tui.ui.screens.import_preview import ImportPreviewScreen
+
+            def done(written: int | None) -> None:
+                if written:
+                    self.refresh_query()
+
+            self.app.push_screen(ImportPreviewScreen(Path(value).expanduser()), done)
+
+        start = str(Path.cwd()) + "/"
+        self.app.push_screen(PromptScreen(t("import_ui.ask_file"), start, check=check), chosen)
