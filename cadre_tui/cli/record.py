@@ -13,7 +13,7 @@ import click
 from cadre_tui.cli.common import Settings, fail, open_store, subcommand_options
 from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.errors import CadreError
-from cadre_tui.i18n import has, t
+from cadre_tui.i18n import t
 
 
 @click.command(cls=TranslatedCommand, help="cli.help.record")
@@ -78,77 +78,18 @@ def record_command(
 
 def _record(conn, lines, today: dt.date, yes: bool) -> None:  # noqa: ANN001 - lazy types
     """Refuse with every problem named, line by line, or write and say what."""
-    from cadre_tui.services.figure_inputs import FiguresRefused, check_figures, save_figures
-    from cadre_tui.services.figure_sheet import resolve_lines
-    from cadre_tui.store.figures import list_metrics
+    from cadre_tui.services.sheet_record import record_lines
 
-    resolved, unread = resolve_lines(conn, lines)
-    figures = [r.figure for r in resolved]
-    try:
-        if unread:
-            raise FiguresRefused(check_figures(conn, figures, today=today)[0])
-        written = save_figures(conn, figures, today=today, confirm_warnings=yes)
-    except FiguresRefused as exc:
-        said = [(p.line, _unread(p)) for p in unread]
-        for problem in exc.problems:
-            text = _where(resolved[problem.index], problem.message)
-            if problem.warning:
-                text = t("figures.record.warning", msg=text)
-            said.append((resolved[problem.index].line.line, text))
-        for _, text in sorted(said, key=lambda pair: pair[0]):
-            click.echo(text, err=True)
-        errors = len(unread) + sum(not p.warning for p in exc.problems)
-        if errors:
-            fail(t("figures.record.refused", count=errors))
-        fail(t("figures.record.confirm", count=len(exc.problems)))
-    metrics = {m.code: m for m in list_metrics(conn)}
-    for plan, entry in written:
-        click.echo(_written_line(resolved[plan.index], plan, entry, metrics[plan.metric_code]))
-    corrected = sum(entry.before is not None for _, entry in written)
-    if written:
-        click.echo(
-            t("figures.record.summary", written=len(written) - corrected, corrected=corrected)
-        )
+    verdict = record_lines(conn, lines, today=today, confirm_warnings=yes)
+    if verdict.problems:
+        for problem in verdict.problems:
+            click.echo(problem.text, err=True)
+        if verdict.errors:
+            fail(t("figures.record.refused", count=verdict.errors))
+        fail(t("figures.record.confirm", count=verdict.warnings))
+    for text in verdict.written:
+        click.echo(text)
+    if verdict.written:
+        click.echo(t("figures.record.summary", written=verdict.new, corrected=verdict.corrected))
     else:
         click.echo(t("figures.record.nothing"))
-
-
-def _unread(problem) -> str:  # noqa: ANN001 - figure_sheet.LineProblem
-    if problem.line:
-        field = t(f"figures.field.{problem.field}")
-        return t("figures.record.at_line", line=problem.line, field=field, msg=problem.message)
-    return t("figures.record.at_option", option=f"--{problem.field}", msg=problem.message)
-
-
-def _where(line, message: str) -> str:  # noqa: ANN001 - figure_sheet.ResolvedLine
-    day = line.figure.day.isoformat()
-    if line.line.line:
-        return t(
-            "figures.record.at_figure", line=line.line.line, name=line.name, date=day, msg=message
-        )
-    return t("figures.record.at_single", name=line.name, date=day, msg=message)
-
-
-def _amount(value: float, unit: str) -> str:
-    from cadre_tui.domain.quantities import format_figure
-
-    key = f"figures.unit.{unit}"
-    return t(key, value=format_figure(value)) if has(key) else format_figure(value)
-
-
-def _written_line(line, plan, entry, metric) -> str:  # noqa: ANN001 - services' records
-    from cadre_tui.services.figure_inputs import metric_name
-    from cadre_tui.services.figure_sheet import place_label
-
-    fields = {
-        "name": line.name,
-        "date": plan.day.isoformat(),
-        "metric": metric_name(metric),
-        "value": _amount(plan.value, metric.unit),
-        "place": place_label(line.member, line.mode, plan.place) or "—",
-        "id": entry.entry.id,
-    }
-    if entry.before is None:
-        return t("figures.record.written_new", **fields)
-    before = _amount(entry.before, metric.unit)
-    return t("figures.record.written_correction", before=before, **fields)

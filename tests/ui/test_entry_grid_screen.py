@@ -267,3 +267,42 @@ async def test_a_groups_target_is_set_from_its_progress(demo_copy: Path) -> None
         group,
     )
     assert row[0] == 1234
+
+
+async def test_a_daily_sheet_is_imported_as_record_imports_it(
+    demo_copy: Path, tmp_path: Path
+) -> None:
+    from cadre_tui.ui.screens.dialogs import PromptScreen
+
+    group = group_id(demo_copy, "湖塘镇工作组")
+    (member,) = read(
+        demo_copy,
+        "SELECT c.name FROM placements p JOIN cadres c ON c.id = p.cadre_id"
+        " WHERE p.group_id = ? AND p.role = 'leader' AND p.end_date IS NULL",
+        group,
+    )
+    good = tmp_path / "日报.csv"
+    good.write_bytes(f"干部,日期,指标,数值\n{member[0]},{TODAY},丈量户数,7\n".encode("gb18030"))
+    bad = tmp_path / "错表.csv"
+    bad.write_bytes(f"干部,日期,指标,数值\n{member[0]},{TODAY},丈量户数,七\n".encode())
+    app = CadreApp(open_database(demo_copy), start="batches")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_grid(demo_copy, group, app, pilot)
+        before = entries(demo_copy, group, TODAY)
+        await pilot.press("i")
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one("#dialog-input").value = str(bad)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the errors, line by line
+        assert "2" in app.screen.question and "七" in app.screen.question
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert entries(demo_copy, group, TODAY) == before
+        await pilot.press("i")
+        app.screen.query_one("#dialog-input").value = str(good)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert app.screen is screen
+        assert screen.table.cell(0, 0).value == "7"
+    assert len(entries(demo_copy, group, TODAY)) == len(before) + 1
