@@ -121,22 +121,25 @@ class RowReader:
             "grassroots_experience": text,
             "status": _cached(Choices(CadreStatus).read),
         }
+        self.columns = {
+            name: (_FORM_NAME.get(name, name), read) for name, read in self.handlers.items()
+        }
 
     def read(self, given: dict[str, object]) -> tuple[Typed, dict[str, CadreError]]:
         """The cells' typed values (empty cells left out) and the cells that cannot be read."""
         typed: Typed = {}
         problems: dict[str, CadreError] = {}
-        handlers = self.handlers
+        columns = self.columns
         for name, raw in given.items():
             if raw is None or raw == "":
                 continue
-            field = _FORM_NAME.get(name, name)
+            field, read = columns[name]
             try:
-                value = handlers[name](raw)
+                value = read(raw)
             except CadreError as exc:
                 problems[field] = exc
                 continue
-            if value is not None and value != "":
+            if value:  # readers give "" or None for nothing; no value they give is falsy
                 typed[field] = value
         return typed, problems
 
