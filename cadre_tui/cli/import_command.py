@@ -82,9 +82,7 @@ def _import(conn, file: Path, dry_run: bool, only_valid: bool, create_units: boo
         _rejected_file(plan, write_rejected)
         click.echo(t("roster_import.cli.nothing_written", count=plan.rejected))
         return EXIT_REJECTED
-    if not plan.new and not plan.updated:
-        click.echo(t("roster_import.cli.nothing_to_write"))
-    else:
+    if plan.new or plan.updated:
         try:
             with _progress(t("roster_import.cli.writing")) as progress:
                 result = apply_import(conn, plan, only_valid=only_valid, progress=progress)
@@ -98,6 +96,8 @@ def _import(conn, file: Path, dry_run: bool, only_valid: bool, create_units: boo
                 units=result.units_created,
             )
         )
+    elif not plan.rejected:
+        click.echo(t("roster_import.cli.nothing_to_write"))
     if plan.rejected:
         _rejected_file(plan, write_rejected)
         return EXIT_REJECTED

@@ -128,7 +128,8 @@ class Planner:
         record = None if problems else judged.accepted(merged, self.today)
         refusal: CadreError | None = None
         stored_row: tuple[Any, ...] | None = None
-        if record is not None and (holder is None or record != holder.record()):
+        before = holder.record() if holder is not None else None
+        if record is not None and record != before:
             outcome = judged.stored(record, self.at)
             if isinstance(outcome, CadreError):
                 refusal, record = outcome, None
@@ -145,12 +146,12 @@ class Planner:
         elif holder is None:
             self._keep(PlannedRow(row.line, NEW, name, masked), marshal.dumps(stored_row[:STAMPS]))
         else:
-            before = holder.record()
             changed = [f for f in NEW_CADRE_FIELDS if getattr(record, f) != getattr(before, f)]
             if not changed:
                 self._keep(PlannedRow(row.line, UNCHANGED, name, masked), None)
                 return
             labels = tuple(judged.header_label(f) for f in changed)
+            assert before is not None
             write = PlannedUpdate(position, record, holder.id, holder.row_version, before)
             self._keep(PlannedRow(row.line, UPDATE, name, masked, (), labels), write)
 
