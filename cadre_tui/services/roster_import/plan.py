@@ -26,14 +26,12 @@ from cadre_tui.errors import CadreError
 from cadre_tui.services.roster_import import rows as judged
 from cadre_tui.services.roster_import.cells import UnitNames
 from cadre_tui.services.roster_import.sources import ImportFileError, SourceRow, read_source
-from cadre_tui.store import audit, cadre_import, cadres, units
+from cadre_tui.store import cadre_import, cadres, units
 from cadre_tui.store.sqlite import sqlite3
 
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 CHUNK = 1000
 """Rows checked together: one pool look-up per chunk."""
-STAMPS = len(cadres.STORED_COLUMNS) - 2
-"""created_at and updated_at close a stored row: stamped when written, not when planned."""
 _ID_COLUMN = cadres.STORED_COLUMNS.index("id_number")
 UNIT_COLUMN = cadres.STORED_COLUMNS.index("sending_unit_id")
 
@@ -81,9 +79,10 @@ class ImportPlan:
     """Dates given as a month only and read as the first of that month."""
     format: str = ""
     inserts: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
-    """The new cadres as the store's INSERT rows (checked by the store when planned),
-    without their time stamps, each kept marshalled: as objects a row costs ~1.5 kB,
-    marshalled ~250 bytes, and a 100,000-row plan must fit beside the sheet."""
+    """The new cadres as the store's INSERT rows (checked by the store when planned,
+    :class:`~cadre_tui.store.cadres.StoredRows`), without their time stamps (stamped
+    when written), each kept marshalled: as objects a row costs ~1.5 kB, marshalled
+    ~250 bytes, and a 100,000-row plan must fit beside the sheet."""
     insert_positions: array = field(default_factory=lambda: array("l"), repr=False, compare=False)
     """Each insert's row index in :attr:`rows` (an array: 100,000 ints as objects cost 3 MB)."""
     updates: tuple[PlannedUpdate, ...] = field(default=(), repr=False, compare=False)
@@ -103,12 +102,12 @@ class Planner:
         self.conn = conn
         self.reader = reader
         self.today = today
-        self.at = audit.utc_now()
         self.rows: list[PlannedRow] = []
         self.writes: list[bytes | PlannedUpdate | None] = []
         self.seen: dict[str, int] = {}
         self.month_only = 0
         self.pool_size = cadres.count_cadres(conn)
+        self.stored_rows = cadres.StoredRows()
 
     def add(self, chunk: list[SourceRow]) -> None:
         read = [self.reader.read(row.cells) for row in chunk]
@@ -125,33 +124,35 @@ class Planner:
         id_number = typed.get("id_number", "")
         merged = judged.Merged(typed, holder)
         self.month_only += merged.month_only
-        record = None if problems else judged.accepted(merged, self.today)
+        fields = merged.fields
+        good = not problems and judged.acceptable(merged, self.today)
         refusal: CadreError | None = None
         stored_row: tuple[Any, ...] | None = None
-        before = holder.record() if holder is not None else None
-        if record is not None and record != before:
-            outcome = judged.stored(record, self.at)
-            if isinstance(outcome, CadreError):
-                refusal, record = outcome, None
-            else:
-                stored_row = outcome
-        name = stored_row[0] if stored_row else str(merged.fields.get("name") or "")
+        record = before = None
+        if good and holder is not None:
+            record, before = NewCadre(**fields), holder.record()
+        if good and (holder is None or record != before):
+            try:
+                stored_row = self.stored_rows.row(judged.record_values(fields))
+            except CadreError as exc:
+                refusal, good = exc, False
+        name = stored_row[0] if stored_row else str(fields.get("name") or "")
         if stored_row is not None:
             id_number = stored_row[_ID_COLUMN]
         masked = mask_id_number(id_number) if id_number else ""
         duplicate = self._duplicate(id_number, position, row.line)
-        if record is None or duplicate:
-            reasons = () if record else judged.reasons(merged, problems, self.today, refusal)
+        if not good or duplicate:
+            reasons = () if good else judged.reasons(merged, problems, self.today, refusal)
             self._keep(PlannedRow(row.line, REJECTED, name, masked, (*reasons, *duplicate)), None)
         elif holder is None:
-            self._keep(PlannedRow(row.line, NEW, name, masked), marshal.dumps(stored_row[:STAMPS]))
+            self._keep(PlannedRow(row.line, NEW, name, masked), marshal.dumps(stored_row))
         else:
+            assert record is not None and before is not None
             changed = [f for f in NEW_CADRE_FIELDS if getattr(record, f) != getattr(before, f)]
             if not changed:
                 self._keep(PlannedRow(row.line, UNCHANGED, name, masked), None)
                 return
             labels = tuple(judged.header_label(f) for f in changed)
-            assert before is not None
             write = PlannedUpdate(position, record, holder.id, holder.row_version, before)
             self._keep(PlannedRow(row.line, UPDATE, name, masked, (), labels), write)
 

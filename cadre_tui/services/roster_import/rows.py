@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from operator import itemgetter
 from typing import Any
 
 from cadre_tui.domain.dates import MAX_YEAR, MIN_YEAR, format_date
@@ -193,21 +194,30 @@ def _day(reading: DateReading, name: str, id_text: str, merged: Merged) -> dt.da
     return day
 
 
-def accepted(merged: Merged, today: dt.date) -> NewCadre | None:
-    """The record when every field is present and within the form's rules the store
-    does not make; None sends the row to the form's checks for its reasons."""
+def acceptable(merged: Merged, today: dt.date) -> bool:
+    """Every field is present and within the form's rules the store does not make;
+    False sends the row to the form's checks for its reasons."""
     fields = merged.fields
     for name in _REQUIRED:
         if fields.get(name) is None or fields.get(name) == "":
-            return None
+            return False
     for name in DATE_FIELDS:
         day = fields.get(name)
         if day is not None and (day > today or not MIN_YEAR <= day.year <= MAX_YEAR):
-            return None
+            return False
     party = PartyStatus(fields.get("party_status") or PartyStatus.MASSES)
-    if fields.get("party_joined_on") is not None and not party.is_party_member:
-        return None
-    return NewCadre(**fields)
+    return fields.get("party_joined_on") is None or party.is_party_member
+
+
+def accepted(merged: Merged, today: dt.date) -> NewCadre | None:
+    """The record when :func:`acceptable`; None sends the row to the form's checks."""
+    return NewCadre(**merged.fields) if acceptable(merged, today) else None
+
+
+record_values: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(*NEW_CADRE_FIELDS)
+"""An acceptable row's fields as the record's values (:data:`NEW_CADRE_FIELDS` order),
+what :class:`~cadre_tui.store.cadres.StoredRows` takes: the same as the record
+:func:`accepted` makes, without making it (a merged row has every field)."""
 
 
 def stored(record: NewCadre, at: str) -> tuple[Any, ...] | CadreError:
