@@ -233,8 +233,11 @@ class StoredRows:
         if phone != "" and not (type(phone) is str and _PLAIN_MOBILE.fullmatch(phone)):
             return None
         clean = self._name(name)
-        texts = self._plain_texts((ethnicity, native_place, education, degree, post, rank))
-        if not clean or texts is None or type(grassroots) is not str:
+        given = (ethnicity, native_place, education, degree, post, rank, grassroots)
+        texts = list(map(self._texts.get, given))
+        if None in texts:
+            texts = self._plain_texts(given)
+        if not clean or texts is None:
             return None
         spelled = self._spellings.get(clean)
         if spelled is None:
@@ -254,9 +257,9 @@ class StoredRows:
             party._value_,
             joined.isoformat() if member and joined is not None else None,
             started.isoformat() if started is not None else None,
-            *texts[2:],
+            *texts[2:6],
             status._value_,
-            self._text(grassroots),
+            texts[6],
             *spelled,
         )
 

@@ -70,30 +70,49 @@ def _name(raw: object) -> str:
     return "".join(cells.text(raw).split())
 
 
-def _cached(read: Callable[[object], Any]) -> Callable[[object], Any]:
+_NOT_KNOWN = object()
+_NOTHING: dict[object, Any] = {}
+"""The answers of a reader that remembers none."""
+
+
+class _Cached:
     """``read`` remembering its answers (and refusals) per cell value: rosters
-    repeat their units, labels, dates and places on every row."""
-    answers: dict[object, Any] = {}
+    repeat their units, labels, dates and places on every row. :attr:`known` holds
+    the answers, for :meth:`RowReader.read` to look up before calling."""
 
-    def cached(raw: object) -> Any:
-        if raw is True or raw is False:
-            return read(raw)
+    __slots__ = ("read", "known", "refused")
+
+    def __init__(self, read: Callable[[object], Any]) -> None:
+        self.read = read
+        self.known: dict[object, Any] = {}
+        self.refused: dict[object, CadreError] = {}
+
+    def __call__(self, raw: object) -> Any:
+        if raw is True or raw is False:  # True == 1 == 1.0 as a key
+            return self.read(raw)
         try:
-            found = answers[raw]
-        except KeyError:
-            try:
-                found = read(raw)
-            except CadreError as exc:
-                found = exc
-            if len(answers) < 50_000:
-                answers[raw] = found
+            found = self.known.get(raw, _NOT_KNOWN)
         except TypeError:
-            return read(raw)
-        if isinstance(found, CadreError):
-            raise CadreError(found.key, **found.params)
-        return found
+            return self.read(raw)
+        if found is not _NOT_KNOWN:
+            return found
+        refused = self.refused.get(raw)
+        if refused is None:
+            try:
+                found = self.read(raw)
+            except CadreError as exc:
+                refused = exc
+                if len(self.refused) < 50_000:
+                    self.refused[raw] = exc
+            else:
+                if len(self.known) < 50_000:
+                    self.known[raw] = found
+                return found
+        raise CadreError(refused.key, **refused.params)
 
-    return cached
+
+def _cached(read: Callable[[object], Any]) -> _Cached:
+    return _Cached(read)
 
 
 class RowReader:
@@ -123,7 +142,8 @@ class RowReader:
             "status": _cached(Choices(CadreStatus).read),
         }
         self.columns = {
-            name: (_FORM_NAME.get(name, name), read) for name, read in self.handlers.items()
+            name: (_FORM_NAME.get(name, name), getattr(read, "known", _NOTHING), read)
+            for name, read in self.handlers.items()
         }
 
     def read(self, given: dict[str, object]) -> tuple[Typed, dict[str, CadreError]]:
@@ -134,12 +154,19 @@ class RowReader:
         for name, raw in given.items():
             if raw is None or raw == "":
                 continue
-            field, read = columns[name]
-            try:
-                value = read(raw)
-            except CadreError as exc:
-                problems[field] = exc
-                continue
+            field, known, read = columns[name]
+            value = _NOT_KNOWN
+            if raw.__class__ is not bool:  # True == 1 == 1.0 as a key
+                try:  # noqa: SIM105 - suppress() would cost a context manager per cell
+                    value = known.get(raw, _NOT_KNOWN)
+                except TypeError:  # an unhashable value: read, not remembered
+                    pass
+            if value is _NOT_KNOWN:
+                try:
+                    value = read(raw)
+                except CadreError as exc:
+                    problems[field] = exc
+                    continue
             if value:  # readers give "" or None for nothing; no value they give is falsy
                 typed[field] = value
         return typed, problems
@@ -199,14 +226,17 @@ def acceptable(merged: Merged, today: dt.date) -> bool:
     False sends the row to the form's checks for its reasons."""
     fields = merged.fields
     for name in _REQUIRED:
-        if fields.get(name) is None or fields.get(name) == "":
+        value = fields.get(name)
+        if value is None or value == "":
             return False
     for name in DATE_FIELDS:
         day = fields.get(name)
         if day is not None and (day > today or not MIN_YEAR <= day.year <= MAX_YEAR):
             return False
-    party = PartyStatus(fields.get("party_status") or PartyStatus.MASSES)
-    return fields.get("party_joined_on") is None or party.is_party_member
+    if fields.get("party_joined_on") is None:
+        return True
+    party = fields.get("party_status") or PartyStatus.MASSES
+    return (party if type(party) is PartyStatus else PartyStatus(party)).is_party_member
 
 
 def accepted(merged: Merged, today: dt.date) -> NewCadre | None:
