@@ -13,10 +13,11 @@ import datetime as dt
 import gc
 import marshal
 import os
+import zlib
 from array import array
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,9 @@ from cadre_tui.store.sqlite import sqlite3
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
 CHUNK = 1000
 """Rows checked together: one pool look-up per chunk."""
+PACK = 1000
+"""New cadres' rows marshalled and compressed together: the texts rosters repeat
+(units, places, posts) are kept once per pack, and zlib shares the rest."""
 _ID_COLUMN = cadres.STORED_COLUMNS.index("id_number")
 UNIT_COLUMN = cadres.STORED_COLUMNS.index("sending_unit_id")
 
@@ -81,10 +85,12 @@ class ImportPlan:
     inserts: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
     """The new cadres as the store's INSERT rows (checked by the store when planned,
     :class:`~cadre_tui.store.cadres.StoredRows`), without their time stamps (stamped
-    when written), each kept marshalled: as objects a row costs ~1.5 kB, marshalled
-    ~250 bytes, and a 100,000-row plan must fit beside the sheet."""
+    when written), :data:`PACK` rows to a compressed chunk: as objects a row costs
+    ~1.5 kB, marshalled alone ~250 bytes, packed ~60, and a 100,000-row plan must fit
+    beside the sheet. A row rejected later (a duplicate further down) stays packed but
+    is not written: read them with :func:`planned_inserts`."""
     insert_positions: array = field(default_factory=lambda: array("l"), repr=False, compare=False)
-    """Each insert's row index in :attr:`rows` (an array: 100,000 ints as objects cost 3 MB)."""
+    """Each packed row's index in :attr:`rows` (an array: 100,000 ints as objects cost 3 MB)."""
     updates: tuple[PlannedUpdate, ...] = field(default=(), repr=False, compare=False)
     fingerprint: tuple[int, int] | None = field(default=None, repr=False, compare=False)
     unit_placeholders: tuple[tuple[int, str], ...] = field(default=(), repr=False, compare=False)
@@ -103,7 +109,10 @@ class Planner:
         self.reader = reader
         self.today = today
         self.rows: list[PlannedRow] = []
-        self.writes: list[bytes | PlannedUpdate | None] = []
+        self.writes: list[PlannedUpdate | None] = []
+        self.packs: list[bytes] = []
+        self.packing: list[tuple[Any, ...]] = []
+        self.packed_positions = array("l")
         self.seen: dict[str, int] = {}
         self.month_only = 0
         self.pool_size = cadres.count_cadres(conn)
@@ -145,7 +154,11 @@ class Planner:
             reasons = () if good else judged.reasons(merged, problems, self.today, refusal)
             self._keep(PlannedRow(row.line, REJECTED, name, masked, (*reasons, *duplicate)), None)
         elif holder is None:
-            self._keep(PlannedRow(row.line, NEW, name, masked), marshal.dumps(stored_row))
+            self._keep(PlannedRow(row.line, NEW, name, masked), None)
+            self.packing.append(stored_row)
+            self.packed_positions.append(position)
+            if len(self.packing) >= PACK:
+                self.pack()
         else:
             assert record is not None and before is not None
             changed = [f for f in NEW_CADRE_FIELDS if getattr(record, f) != getattr(before, f)]
@@ -177,7 +190,12 @@ class Planner:
         said = CadreError("roster_import.duplicate", line=earlier.line)
         return (judged.reason_text("id_number", said),)
 
-    def _keep(self, planned: PlannedRow, write: bytes | PlannedUpdate | None) -> None:
+    def pack(self) -> None:
+        if self.packing:
+            self.packs.append(zlib.compress(marshal.dumps(self.packing), 1))
+            self.packing = []
+
+    def _keep(self, planned: PlannedRow, write: PlannedUpdate | None) -> None:
         self.rows.append(planned)
         self.writes.append(write)
 
@@ -217,48 +235,60 @@ def _plan(
                 done = len(planner.rows)
                 progress(done, max(done, source.total or 0))
     planner.add(chunk)
+    planner.pack()
+    unknown, fmt = tuple(dict.fromkeys(source.unknown_columns)), source.format
+    del source, chunk  # the sheet: read, and held by the rows' reader until now
     if not planner.rows:
         raise ImportFileError("roster_import.file.no_rows")
     if progress is not None:
         progress(len(planner.rows), len(planner.rows))
     planned = tuple(planner.rows)
-    placeholders = _units_used(planner.writes, reader.units)
-    positions = array("l", (i for i, w in enumerate(planner.writes) if isinstance(w, bytes)))
+    updates = tuple(w for w in planner.writes if w is not None)
     counts = dict.fromkeys((NEW, UPDATE, UNCHANGED, REJECTED), 0)
     for row in planned:
         counts[row.action] += 1
-    return ImportPlan(
+    plan = ImportPlan(
         path=path,
         rows=planned,
-        unknown_columns=tuple(dict.fromkeys(source.unknown_columns)),
+        unknown_columns=unknown,
         new=counts[NEW],
         updated=counts[UPDATE],
         unchanged=counts[UNCHANGED],
         rejected=counts[REJECTED],
-        new_units=tuple(name for _, name in placeholders),
         month_only_dates=planner.month_only,
-        format=source.format,
-        inserts=tuple(w for w in planner.writes if isinstance(w, bytes)),
-        insert_positions=positions,
-        updates=tuple(w for w in planner.writes if isinstance(w, PlannedUpdate)),
+        format=fmt,
+        inserts=tuple(planner.packs),
+        insert_positions=planner.packed_positions,
+        updates=updates,
         fingerprint=fingerprint,
-        unit_placeholders=placeholders,
+    )
+    placeholders = _units_used(plan, reader.units)
+    if not placeholders:
+        return plan
+    return replace(
+        plan, new_units=tuple(name for _, name in placeholders), unit_placeholders=placeholders
     )
 
 
-def _units_used(
-    writes: list[bytes | PlannedUpdate | None], unit_names: UnitNames
-) -> tuple[tuple[int, str], ...]:
+def planned_inserts(plan: ImportPlan) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """(row index in :attr:`ImportPlan.rows`, INSERT row without time stamps) of each
+    new cadre to write, in the file's order."""
+    positions = iter(plan.insert_positions)
+    rows = plan.rows
+    for pack in plan.inserts:
+        for stored in marshal.loads(zlib.decompress(pack)):
+            position = next(positions)
+            if rows[position].action == NEW:
+                yield position, stored
+
+
+def _units_used(plan: ImportPlan, unit_names: UnitNames) -> tuple[tuple[int, str], ...]:
     """The new units some row to be written belongs to, in order of first use."""
     placeholders = unit_names.placeholders()
     if not placeholders:
         return ()
-    used = set()
-    for write in writes:
-        if isinstance(write, PlannedUpdate):
-            used.add(write.record.sending_unit_id)
-        elif write is not None:
-            used.add(marshal.loads(write)[UNIT_COLUMN])
+    used = {update.record.sending_unit_id for update in plan.updates}
+    used.update(stored[UNIT_COLUMN] for _, stored in planned_inserts(plan))
     return tuple((key, name) for key, name in unit_names.placeholders().items() if key in used)
 
 

@@ -13,10 +13,10 @@ import contextlib
 import csv
 import datetime as dt
 import io
-import marshal
 import os
 import re
 import tempfile
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,6 +31,7 @@ from cadre_tui.services.roster_import.plan import (
     ImportPlan,
     PlannedUpdate,
     file_fingerprint,
+    planned_inserts,
     quiet_collector,
 )
 from cadre_tui.services.roster_import.sources import ImportFileError, read_source
@@ -67,15 +68,15 @@ def apply_import(
     """
     if plan.rejected and not only_valid:
         raise CadreError("roster_import.apply.has_rejected", count=plan.rejected)
-    if not plan.inserts and not plan.updates:
+    if not plan.new and not plan.updates:
         return ImportResult(0, 0)
     at = audit.utc_now()
     with quiet_collector(), transaction(conn):
         unit_ids = _create_units(conn, plan)
         cadre_import.update_cadres(conn, [_update(u, unit_ids) for u in plan.updates], at=at)
-        if plan.inserts:
+        if plan.new:
             _insert(conn, plan, unit_ids, at, progress)
-    return ImportResult(len(plan.inserts), len(plan.updates), len(unit_ids))
+    return ImportResult(plan.new, len(plan.updates), len(unit_ids))
 
 
 def _create_units(conn: sqlite3.Connection, plan: ImportPlan) -> dict[int, int]:
@@ -103,11 +104,13 @@ def _insert(
     at: str,
     progress: Callable[[int, int], None] | None,
 ) -> None:
-    total = len(plan.inserts)
+    total = plan.new
+    written = array("l")
+    """Each row given to the store's insert, by its index in the plan's rows."""
 
     def rows() -> Iterator[tuple[Any, ...]]:
-        for done, packed in enumerate(plan.inserts, start=1):
-            stored = marshal.loads(packed)
+        for done, (position, stored) in enumerate(planned_inserts(plan), start=1):
+            written.append(position)
             unit = stored[UNIT_COLUMN]
             if unit < 0:
                 yield (*stored[:UNIT_COLUMN], unit_ids[unit], *stored[UNIT_COLUMN + 1 :], at, at)
@@ -124,7 +127,7 @@ def _insert(
         if exc.key != "store.bulk.row_rejected":
             raise
         index = max(0, int(exc.params.get("row", 1)) - 1)
-        row = plan.rows[plan.insert_positions[index]]
+        row = plan.rows[written[min(index, len(written) - 1)]]
         raise CadreError(
             "roster_import.apply.row_failed",
             line=row.line,
