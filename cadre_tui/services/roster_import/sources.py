@@ -15,10 +15,11 @@ written by reading the source again and picking rows by position.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import importlib
 import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,18 +82,23 @@ class Source:
     """About how many rows will come, for a progress bar; None when unknown."""
 
 
-def read_source(path: Path) -> Source:
-    """Open ``path`` by its kind; ImportFileError when it cannot be read at all."""
+def read_source(path: Path, defaults: Mapping[str, object] | None = None) -> Source:
+    """Open ``path`` by its kind; ImportFileError when it cannot be read at all.
+
+    ``defaults`` fill a field for every row that leaves it empty or has no such
+    column (``--unit``/``--category``): a unit's roster often names neither, and
+    an .lrmx record has no place for them."""
     path = Path(path)
     if not path.exists():
         raise ImportFileError("roster_import.file.not_found", path=str(path))
+    given = {k: v for k, v in (defaults or {}).items() if v not in (None, "")}
     suffix = path.suffix.lower()
     if path.is_dir() or suffix in LRMX_SUFFIXES:
-        source = _lrmx(path)
+        source = _lrmx(path, given)
     elif suffix == ".csv":
-        source = read_csv(path)
+        source = _filled(read_csv(path), given)
     elif suffix in SPREADSHEET_SUFFIXES:
-        source = read_spreadsheet(path)
+        source = _filled(read_spreadsheet(path), given)
     else:
         raise ImportFileError("roster_import.file.unsupported", path=path.name)
     missing = [name for name in REQUIRED_COLUMNS if name not in source.fields]
@@ -104,14 +110,29 @@ def read_source(path: Path) -> Source:
     return source
 
 
-def _lrmx(path: Path) -> Source:
+def _lrmx(path: Path, defaults: Mapping[str, object]) -> Source:
     try:
         module = importlib.import_module("cadre_tui.services.roster_import.lrmx")
     except ModuleNotFoundError as exc:
         if exc.name != "cadre_tui.services.roster_import.lrmx":
             raise
         raise ImportFileError("roster_import.file.lrmx_unavailable", path=path.name) from exc
-    return module.read_lrmx_source(path)
+    return module.read_lrmx_source(path, defaults=defaults)
+
+
+def _filled(source: Source, defaults: Mapping[str, object]) -> Source:
+    """Every row with ``defaults`` where its cell is empty or missing."""
+    if not defaults:
+        return source
+
+    def rows() -> Iterator[SourceRow]:
+        for row in source.rows:
+            for name, value in defaults.items():
+                if row.cells.get(name) in (None, ""):
+                    row.cells[name] = value
+            yield row
+
+    return dataclasses.replace(source, rows=rows(), fields=source.fields | set(defaults))
 
 
 def line_label(number: int) -> str:
