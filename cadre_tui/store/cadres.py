@@ -182,16 +182,14 @@ class StoredRows:
 
     A record in the usual shape (enum members, plain dates, an ASCII ID number and
     mobile) is checked here directly, with what rosters repeat (places, posts, a
-    birth day, a name's spelling) normalised once per value; any other record, and
-    every record that fails a check, goes through :func:`stored_row` itself, which
-    gives the row or raises the refusal. Rows come without their time stamps.
+    birth day) normalised once per value; any other record, and every record that
+    fails a check, goes through :func:`stored_row` itself, which gives the row or
+    raises the refusal. Rows come without their time stamps.
     """
 
     def __init__(self) -> None:
         self._texts: dict[str, str] = {}
-        self._names: dict[str, str] = {}
         self._days: dict[str, dt.date | None] = {}
-        self._spellings: dict[str, tuple[str, str]] = {}
 
     def row(self, values: Sequence[Any]) -> tuple[Any, ...]:
         """The INSERT row (:data:`STORED_COLUMNS` without created_at and updated_at) of
@@ -232,18 +230,14 @@ class StoredRows:
                 return None
         if phone != "" and not (type(phone) is str and _PLAIN_MOBILE.fullmatch(phone)):
             return None
-        clean = self._name(name)
+        clean = "".join(normalise_text(name).split()) if type(name) is str else ""
         given = (ethnicity, native_place, education, degree, post, rank, grassroots)
         texts = list(map(self._texts.get, given))
         if None in texts:
             texts = self._plain_texts(given)
         if not clean or texts is None:
             return None
-        spelled = self._spellings.get(clean)
-        if spelled is None:
-            spelled = name_spellings(clean)
-            if len(self._spellings) < _REMEMBERED:
-                self._spellings[clean] = spelled
+        spelled = name_spellings(clean)  # names are not remembered: most occur once
         member = party is PartyStatus.MEMBER or party is PartyStatus.PROBATIONARY
         return (
             clean,
@@ -279,16 +273,6 @@ class StoredRows:
             day = None
         self._days[digits] = day
         return day
-
-    def _name(self, name: object) -> str:
-        if type(name) is not str:
-            return ""
-        clean = self._names.get(name)
-        if clean is None:
-            clean = "".join(normalise_text(name).split())
-            if len(self._names) < _REMEMBERED:
-                self._names[name] = clean
-        return clean
 
     def _text(self, value: str) -> str:
         clean = self._texts.get(value)
