@@ -31,6 +31,8 @@ PROGRESS_FROM = 2000
 @option("--dry-run", is_flag=True, help="cli.help.import_dry_run")
 @option("--only-valid", is_flag=True, help="cli.help.import_only_valid")
 @option("--create-units", is_flag=True, help="cli.help.import_create_units")
+@option("--unit", "unit", default=None, metavar="NAME", help="cli.help.import_unit")
+@option("--category", "category", default=None, metavar="CATEGORY", help="cli.help.import_category")
 @click.option("--today", type=click.DateTime(["%Y-%m-%d"]), default=None, hidden=True)
 @subcommand_options
 def import_command(
@@ -39,6 +41,8 @@ def import_command(
     dry_run: bool,
     only_valid: bool,
     create_units: bool,
+    unit: str | None,
+    category: str | None,
     today: dt.datetime | None,
 ) -> None:
     """Import cadres (help text: cli.help.import)."""
@@ -51,7 +55,8 @@ def import_command(
     try:
         conn = database.connect()
         try:
-            code = _import(conn, file, dry_run, only_valid, create_units, today)
+            defaults = {"sending_unit": unit, "category": category}
+            code = _import(conn, file, dry_run, only_valid, create_units, today, defaults)
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
@@ -60,7 +65,15 @@ def import_command(
         sys.exit(code)
 
 
-def _import(conn, file: Path, dry_run: bool, only_valid: bool, create_units: bool, today) -> int:  # noqa: ANN001
+def _import(  # noqa: PLR0913 - the command's options, passed on
+    conn,  # noqa: ANN001
+    file: Path,
+    dry_run: bool,
+    only_valid: bool,
+    create_units: bool,
+    today,  # noqa: ANN001
+    defaults: dict[str, str | None],
+) -> int:
     from cadre_tui.services.roster_import import apply_import, plan_import, write_rejected
 
     try:
@@ -71,6 +84,7 @@ def _import(conn, file: Path, dry_run: bool, only_valid: bool, create_units: boo
                 create_units=create_units,
                 progress=progress,
                 today=today.date() if today else None,
+                defaults=defaults,
             )
     except CadreError as exc:
         fail(exc.message())

@@ -269,3 +269,32 @@ def test_random_defects_through_the_command(size: int, spoiled: dict[int, str]) 
         again = run(db, str(path), "--only-valid")
         assert f"Unchanged: {size - len(spoiled)}" in again.output
         assert count(db) == size - len(spoiled)
+
+
+def test_unit_and_category_given_on_the_command_line_fill_what_the_roster_lacks(
+    db: Path, tmp_path: Path
+) -> None:
+    """A unit's own roster often has no unit column; an .lrmx record has neither."""
+    header = [title for title in ZH if title not in ("工作单位", "人员类别")]
+    rows = [[v for t_, v in zip(ZH, person(n), strict=True) if t_ in header] for n in (1, 2)]
+    roster = workbook(tmp_path / "本单位名册.xlsx", rows, header)
+    refused = run(db, str(roster))
+    assert refused.exit_code == 1 and count(db) == 0
+    done = run(db, str(roster), "--unit", "区财政局", "--category", "后备干部")
+    assert done.exit_code == 0, done.output
+    assert count(db) == 2
+
+    id_number = make_id_number("320483", dt.date(1990, 3, 8), 17, "M")
+    record = tmp_path / "张三.lrmx"
+    record.write_bytes(
+        (
+            '<?xml version="1.0" encoding="GBK"?>\n<Person><XingMing>张三</XingMing>'
+            "<XingBie>男</XingBie><ChuShengNianYue>199003</ChuShengNianYue>"
+            f"<ShenFenZheng>{id_number}</ShenFenZheng>"
+            "<XianRenZhiWu>区财政局预算科副科长</XianRenZhiWu></Person>"
+        ).encode("gbk")
+    )
+    assert run(db, str(record)).exit_code == 1  # no unit, no category in the layout
+    lrmx = run(db, str(record), "--unit", "区财政局", "--category", "后备干部")
+    assert lrmx.exit_code == 0, lrmx.output
+    assert count(db) == 3

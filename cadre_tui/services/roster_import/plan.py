@@ -15,7 +15,7 @@ import marshal
 import os
 import zlib
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -81,6 +81,8 @@ class ImportPlan:
     """Sending units ``create_units`` will add, by name, in order of first use."""
     month_only_dates: int = 0
     """Dates given as a month only and read as the first of that month."""
+    defaults: tuple[tuple[str, object], ...] = ()
+    """Fields filled where the roster leaves them empty (``--unit``, ``--category``)."""
     format: str = ""
     inserts: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
     """The new cadres as the store's INSERT rows (checked by the store when planned,
@@ -207,11 +209,14 @@ def plan_import(
     create_units: bool = False,
     progress: Callable[[int, int], None] | None = None,
     today: dt.date | None = None,
+    defaults: Mapping[str, object] | None = None,
 ) -> ImportPlan:
     """Read and check every row of ``path``; nothing is written. ImportFileError when
-    the file as a whole cannot be imported."""
+    the file as a whole cannot be imported. ``defaults`` fill fields the roster
+    leaves empty or has no column for (e.g. the sending unit of a unit's roster)."""
+    given = tuple((k, v) for k, v in (defaults or {}).items() if v not in (None, ""))
     with quiet_collector():
-        return _plan(conn, Path(path), create_units, progress, today)
+        return _plan(conn, Path(path), create_units, progress, today, given)
 
 
 def _plan(
@@ -220,9 +225,10 @@ def _plan(
     create_units: bool,
     progress: Callable[[int, int], None] | None,
     today: dt.date | None,
+    defaults: tuple[tuple[str, object], ...] = (),
 ) -> ImportPlan:
     fingerprint = file_fingerprint(path)
-    source = read_source(path)
+    source = read_source(path, dict(defaults))
     reader = judged.RowReader(units.list_sending_units(conn), create_units=create_units)
     planner = Planner(conn, reader, today or dt.date.today())
     chunk: list[SourceRow] = []
@@ -261,6 +267,7 @@ def _plan(
         insert_positions=planner.packed_positions,
         updates=updates,
         fingerprint=fingerprint,
+        defaults=defaults,
     )
     placeholders = _units_used(plan, reader.units)
     if not placeholders:

@@ -157,7 +157,7 @@ def write_rejected(plan: ImportPlan) -> Path | None:
         return None
     if file_fingerprint(plan.path) != plan.fingerprint:
         raise ImportFileError("roster_import.file.changed", path=plan.path.name)
-    source = read_source(plan.path)
+    source = read_source(plan.path, dict(plan.defaults))
     picked: list[list[object]] = []
     count = 0
     for index, row in enumerate(source.rows):
