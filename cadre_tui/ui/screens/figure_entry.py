@@ -67,7 +67,9 @@ class FigureEntryScreen(TranslatedBindings, Screen[int]):
             priority=True,
             id="entry.next",
         ),
-        Binding("i", "import_sheet", "entry.key_import", priority=True, id="entry.import"),
+        Binding(
+            "i", "import_sheet", "entry.key_import", show=False, priority=True, id="entry.import"
+        ),
         Binding("escape", "back", "entry.key_back", id="entry.back"),
         Binding("f1", "app.help", "key.help", show=False, id="entry.help"),
     ]

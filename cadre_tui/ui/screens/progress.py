@@ -70,9 +70,9 @@ class ProgressScreen(TranslatedBindings, Screen[None]):
         Binding("3", "rank(2)", show=False, id="progress.rank3"),
         Binding("4", "rank(3)", show=False, id="progress.rank4"),
         Binding("5", "rank(4)", show=False, id="progress.rank5"),
-        Binding("f", "figures", "progress.key_figures", id="progress.figures"),
+        Binding("f", "figures", "progress.key_figures", show=False, id="progress.figures"),
         Binding("t", "target", "progress.key_target", id="progress.target"),
-        Binding("r", "refresh", "key.refresh", id="progress.refresh"),
+        Binding("r", "refresh", "key.refresh", show=False, id="progress.refresh"),
     ]
 
     def __init__(self, node) -> None:  # noqa: ANN001 - field_status.Progress
