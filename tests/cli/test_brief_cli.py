@@ -17,7 +17,9 @@ from cadre_tui.domain.official_numbers import en_figure, zh_figure
 from cadre_tui.i18n import catalog
 from cadre_tui.services import brief, reports
 from cadre_tui.store.connection import connect
-from tests.conftest import DEMO_TODAY
+
+DEMO_TODAY = dt.date(2026, 11, 27)
+"""The day the session demo (tests/conftest.py) is built as of."""
 
 TODAY = DEMO_TODAY.isoformat()
 ZH_UNITS = {

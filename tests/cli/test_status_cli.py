@@ -4,6 +4,7 @@ markdown to paste into a chat that fits a phone's 40 columns with ``--narrow``."
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from rich.cells import cell_len
 from cadre_tui.cli import main
 from cadre_tui.services import field_status as fs
 from cadre_tui.store.connection import connect
-from tests.conftest import DEMO_TODAY
+
+DEMO_TODAY = dt.date(2026, 11, 27)
+"""The day the session demo (tests/conftest.py) is built as of."""
 
 TODAY = DEMO_TODAY.isoformat()
 

@@ -35,7 +35,9 @@ from cadre_tui.store import pool as pool_store
 from cadre_tui.store.connection import connect
 from cadre_tui.store.export_audit import unmasked_exports
 from cadre_tui.store.sqlite import sqlite3
-from tests.conftest import DEMO_TODAY
+
+DEMO_TODAY = dt.date(2026, 11, 27)
+"""The day the session demo (tests/conftest.py) is built as of."""
 
 SAMPLE = Sheet(
     "测试/Sheet",
