@@ -13,7 +13,7 @@ from cadre_tui.domain.enums import CadreCategory, CadreStatus, Gender, PartyStat
 from cadre_tui.domain.identity import make_id_number
 from cadre_tui.domain.model import NEW_CADRE_FIELDS, NewCadre
 from cadre_tui.errors import CadreError
-from cadre_tui.store import cadres
+from cadre_tui.store import cadre_rows, cadres
 
 TEXTS = st.sampled_from(["", "汉族", " 汉族 ", "ＡＢＣ", "a\u3000b", "科员", "x", "\t", "Ⅻ"])
 DAYS = st.none() | st.dates(dt.date(1880, 1, 1), dt.date(2040, 12, 31))
@@ -72,7 +72,7 @@ def outcome(call) -> tuple:  # noqa: ANN001
         return ("refused", exc.key, exc.params)
 
 
-MAKER = cadres.StoredRows()
+MAKER = cadre_rows.StoredRows()
 
 
 @given(records())

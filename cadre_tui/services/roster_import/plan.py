@@ -27,7 +27,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.services.roster_import import rows as judged
 from cadre_tui.services.roster_import.cells import UnitNames
 from cadre_tui.services.roster_import.sources import ImportFileError, SourceRow, read_source
-from cadre_tui.store import cadre_import, cadres, units
+from cadre_tui.store import cadre_import, cadre_rows, cadres, units
 from cadre_tui.store.sqlite import sqlite3
 
 NEW, UPDATE, UNCHANGED, REJECTED = "new", "update", "unchanged", "rejected"
@@ -86,7 +86,7 @@ class ImportPlan:
     format: str = ""
     inserts: tuple[bytes, ...] = field(default=(), repr=False, compare=False)
     """The new cadres as the store's INSERT rows (checked by the store when planned,
-    :class:`~cadre_tui.store.cadres.StoredRows`), without their time stamps (stamped
+    :class:`~cadre_tui.store.cadre_rows.StoredRows`), without their time stamps (stamped
     when written), :data:`PACK` rows to a compressed chunk: as objects a row costs
     ~1.5 kB, marshalled alone ~250 bytes, packed ~60, and a 100,000-row plan must fit
     beside the sheet. A row rejected later (a duplicate further down) stays packed but
@@ -118,7 +118,7 @@ class Planner:
         self.seen: dict[str, int] = {}
         self.month_only = 0
         self.pool_size = cadres.count_cadres(conn)
-        self.stored_rows = cadres.StoredRows()
+        self.stored_rows = cadre_rows.StoredRows()
 
     def add(self, chunk: list[SourceRow]) -> None:
         read = [self.reader.read(row.cells) for row in chunk]

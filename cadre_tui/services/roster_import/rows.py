@@ -246,7 +246,7 @@ def accepted(merged: Merged, today: dt.date) -> NewCadre | None:
 
 record_values: Callable[[dict[str, Any]], tuple[Any, ...]] = itemgetter(*NEW_CADRE_FIELDS)
 """An acceptable row's fields as the record's values (:data:`NEW_CADRE_FIELDS` order),
-what :class:`~cadre_tui.store.cadres.StoredRows` takes: the same as the record
+what :class:`~cadre_tui.store.cadre_rows.StoredRows` takes: the same as the record
 :func:`accepted` makes, without making it (a merged row has every field)."""
 
 
