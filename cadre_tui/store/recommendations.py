@@ -26,6 +26,7 @@ from cadre_tui.store.connection import transaction
 from cadre_tui.store.round_nominees import (
     NomineeRow,
     approved_nominees,
+    failing_reasons,
     get_recommendation,
     judge_cadres,
     list_recommendations,
@@ -61,6 +62,7 @@ __all__ = [
     "get_round_by_id",
     "insert_recommendations",
     "insert_round_units",
+    "failing_reasons",
     "judge_cadres",
     "list_recommendations",
     "list_rounds",

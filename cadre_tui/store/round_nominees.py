@@ -209,3 +209,16 @@ def approved_among(conn: sqlite3.Connection, cadre_ids: Sequence[int]) -> set[in
         )
         found.update(row[0] for row in rows)
     return found
+
+
+def failing_reasons(
+    conn: sqlite3.Connection, cadre_ids: Sequence[int], on: dt.date, rules: EligibilityRules
+) -> dict[int, list[str]]:
+    """The rules each cadre fails on ``on``, in words, blocking ones only; cadres
+    who pass are left out. The nominate and member-picker dialogs show these."""
+    found: dict[int, list[str]] = {}
+    for cadre_id, (_, results) in judge_cadres(conn, cadre_ids, on, rules).items():
+        failed = blocking_failures(results)
+        if failed:
+            found[cadre_id] = [result.reason(rules) for result in failed]
+    return found

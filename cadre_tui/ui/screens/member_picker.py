@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.domain.enums import CadreStatus
 from cadre_tui.domain.model import Batch, WorkingGroup
 from cadre_tui.domain.pool_query import PoolFilter, PoolOrder, PoolRow
@@ -31,6 +31,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.i18n import current_language, t
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.screens.dialogs import PromptScreen
+from cadre_tui.ui.screens.pool_search_dialog import PoolSearchDialog
 from cadre_tui.ui.widgets.pool_grid import fit
 
 RESULTS = 50
@@ -57,8 +58,11 @@ class Refused(Message):
         self.text = text
 
 
-class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
+class MemberPickerScreen(PoolSearchDialog, TranslatedBindings, ModalScreen[int | None]):
     """Dismissed with the number of cadres added, or None when cancelled."""
+
+    SEARCH_ID = "picker-search"
+    RESULTS_ID = "picker-results"
 
     CSS_PATH = "../styles/batch.tcss"
 
@@ -135,11 +139,8 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
                 ids = [r.id for r in page.rows]
                 failing: dict[int, str] = {}
                 if not flt.eligible_only:
-                    judged = round_nominees.judge_cadres(conn, ids, self.start, self.rules)
-                    for cadre_id, (_, results) in judged.items():
-                        failed = blocking_failures(results)
-                        if failed:
-                            failing[cadre_id] = failed[0].reason(self.rules)
+                    reasons = round_nominees.failing_reasons(conn, ids, self.start, self.rules)
+                    failing = {cadre_id: said[0] for cadre_id, said in reasons.items()}
                 approved = round_nominees.approved_among(conn, ids)
             finally:
                 conn.close()
@@ -192,21 +193,6 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
         )
         return fit(line, ROW_WIDTH).rstrip()
 
-    @on(Input.Changed, "#picker-search")
-    def _typed(self) -> None:
-        self.refresh_results()
-
-    @on(Input.Submitted, "#picker-search")
-    def _submitted(self) -> None:
-        self.action_to_results()
-
-    def action_to_results(self) -> None:
-        results = self.query_one("#picker-results", OptionList)
-        if results.option_count:
-            results.focus()
-            if results.highlighted is None:
-                results.highlighted = 0
-
     def action_next_scope(self) -> None:
         if self.custom is not None:
             self.custom = None
@@ -257,14 +243,9 @@ class MemberPickerScreen(TranslatedBindings, ModalScreen[int | None]):
 
         conn = self.database.connect()
         try:
-            judged = round_nominees.judge_cadres(conn, list(chosen), self.start, self.rules)
+            failing = round_nominees.failing_reasons(conn, list(chosen), self.start, self.rules)
         finally:
             conn.close()
-        failing = {
-            cadre_id: [r.reason(self.rules) for r in blocking_failures(results)]
-            for cadre_id, (_, results) in judged.items()
-            if blocking_failures(results)
-        }
         self.app.call_from_thread(self._ask_reasons, chosen, failing)
 
     def _ask_reasons(self, chosen: dict[int, str], failing: dict[int, list[str]]) -> None:

@@ -25,6 +25,7 @@ from cadre_tui.services.round_board import UnitLine
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.screens import round_board
 from cadre_tui.ui.screens.dialogs import PromptScreen
+from cadre_tui.ui.screens.pool_search_dialog import PoolSearchDialog
 from cadre_tui.ui.widgets.pool_grid import fit
 
 RESULTS = 50
@@ -58,10 +59,12 @@ class Refused(Message):
         self.text = text
 
 
-class RoundNominateScreen(TranslatedBindings, ModalScreen[int | None]):
+class RoundNominateScreen(PoolSearchDialog, TranslatedBindings, ModalScreen[int | None]):
     """Dismissed with the number of cadres nominated, or None when cancelled."""
 
     CSS_PATH = "../styles/round.tcss"
+    SEARCH_ID = "nominate-search"
+    RESULTS_ID = "nominate-results"
 
     BINDINGS = [
         Binding("escape", "cancel", "dialog.key_cancel", id="round_nominate.cancel"),
@@ -124,11 +127,9 @@ class RoundNominateScreen(TranslatedBindings, ModalScreen[int | None]):
                 page = pool.page(conn, flt, order, today=on, rules=self.rules, limit=RESULTS)
                 failing = {}
                 if not flt.eligible_only:
-                    judged = store.judge_cadres(conn, [r.id for r in page.rows], on, self.rules)
-                    for cadre_id, (_, results) in judged.items():
-                        failed = blocking_failures(results)
-                        if failed:
-                            failing[cadre_id] = failed[0].reason(self.rules)
+                    ids = [r.id for r in page.rows]
+                    reasons = store.failing_reasons(conn, ids, on, self.rules)
+                    failing = {cadre_id: said[0] for cadre_id, said in reasons.items()}
             finally:
                 conn.close()
         except CadreError as exc:
@@ -168,21 +169,6 @@ class RoundNominateScreen(TranslatedBindings, ModalScreen[int | None]):
             ]
         )
         return fit(line, ROW_WIDTH).rstrip()
-
-    @on(Input.Changed, "#nominate-search")
-    def _typed(self) -> None:
-        self.refresh_results()
-
-    @on(Input.Submitted, "#nominate-search")
-    def _submitted(self) -> None:
-        self.action_to_results()
-
-    def action_to_results(self) -> None:
-        results = self.query_one("#nominate-results", OptionList)
-        if results.option_count:
-            results.focus()
-            if results.highlighted is None:
-                results.highlighted = 0
 
     def action_toggle_eligible(self) -> None:
         self.eligible_only = not self.eligible_only
