@@ -45,7 +45,7 @@ from cadre_tui.services.cadre_records import (
 from cadre_tui.store.connection import database_error
 from cadre_tui.store.database import Database
 from cadre_tui.ui.bindings import TranslatedBindings
-from cadre_tui.ui.widgets.form_field import FormField, FormSelect
+from cadre_tui.ui.widgets.form_field import FormField, FormSelect, field_of
 
 FORM_CSS = Path(__file__).resolve().parent.parent / "styles" / "form.tcss"
 """Loaded with the screen (absolute, so a subclass elsewhere still finds it)."""
@@ -211,7 +211,7 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
     # -- checking as the user leaves a field ------------------------------------------
 
     def _focus_moved(self, old: Widget | None, new: Widget | None) -> None:
-        left, entered = _field_of(old), _field_of(new)
+        left, entered = field_of(old), field_of(new)
         if left is not None and left is not entered and self.loaded and not self.saving:
             self._leave(left.field)
 
@@ -230,7 +230,7 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
     @on(Input.Changed)
     @on(Select.Changed)
     def _changed(self, event: Input.Changed | Select.Changed) -> None:
-        owner = _field_of(event.control)
+        owner = field_of(event.control)
         if owner is None or not self.loaded:
             return
         if self._discard_armed:
@@ -381,13 +381,6 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
         status = self.query_one("#form-status", Static)
         status.update(Text(text))
         status.set_classes(severity)
-
-
-def _field_of(widget: Widget | None) -> FormField | None:
-    """The form field a focused widget belongs to (a Select's open list included)."""
-    if widget is None:
-        return None
-    return next((n for n in widget.ancestors_with_self if isinstance(n, FormField)), None)
 
 
 def _has_value(value: object) -> bool:

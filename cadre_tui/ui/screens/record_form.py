@@ -24,7 +24,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.store.connection import database_error
 from cadre_tui.ui.bindings import TranslatedBindings
-from cadre_tui.ui.widgets.form_field import FormField, FormSelect
+from cadre_tui.ui.widgets.form_field import FormField, FormSelect, field_of
 
 FORM_CSS = Path(__file__).resolve().parent.parent / "styles" / "form.tcss"
 
@@ -182,7 +182,7 @@ class RecordFormScreen(TranslatedBindings, ModalScreen[int | None]):
     # -- checking -------------------------------------------------------------------------
 
     def _focus_moved(self, old: Widget | None, new: Widget | None) -> None:
-        left, entered = _field_of(old), _field_of(new)
+        left, entered = field_of(old), field_of(new)
         if left is not None and left is not entered and self.loaded and not self.saving:
             self._touched.add(left.field)
             self._refresh_errors()
@@ -257,9 +257,3 @@ class RecordFormScreen(TranslatedBindings, ModalScreen[int | None]):
         status = self.query_one("#form-status", Static)
         status.update(Text(text))
         status.set_classes(severity)
-
-
-def _field_of(widget: Widget | None) -> FormField | None:
-    if widget is None:
-        return None
-    return next((n for n in widget.ancestors_with_self if isinstance(n, FormField)), None)

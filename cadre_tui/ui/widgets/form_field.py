@@ -111,3 +111,10 @@ class FormField(TranslatedBindings, Vertical):
 
     def focus_control(self) -> Widget:
         return self.control.focus()
+
+
+def field_of(widget: Widget | None) -> FormField | None:
+    """The form field a focused widget belongs to (a Select's open list included)."""
+    if widget is None:
+        return None
+    return next((n for n in widget.ancestors_with_self if isinstance(n, FormField)), None)
