@@ -2,14 +2,30 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
 import pwd
+from collections.abc import Iterator
+from contextvars import ContextVar
 from functools import cache
 from typing import Any
 
 from cadre_tui.store.sqlite import sqlite3
+
+_UNDOING: ContextVar[int | None] = ContextVar("undoing", default=None)
+"""The audit row being reversed while an undo runs; its write's row names it."""
+
+
+@contextlib.contextmanager
+def undoing(entry_id: int) -> Iterator[None]:
+    """Within this block the audit row written is marked as the undo of ``entry_id``."""
+    token = _UNDOING.set(entry_id)
+    try:
+        yield
+    finally:
+        _UNDOING.reset(token)
 
 
 @cache
@@ -43,9 +59,19 @@ def record(
     if not conn.in_transaction:
         raise RuntimeError("audit.record must run inside the write's transaction")
     cursor = conn.execute(
-        "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (utc_now(), current_actor(), action, entity, entity_id, _dump(before), _dump(after)),
+        "INSERT INTO audit_log"
+        " (at, actor, action, entity, entity_id, before_json, after_json, undoes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            utc_now(),
+            current_actor(),
+            action,
+            entity,
+            entity_id,
+            _dump(before),
+            _dump(after),
+            _UNDOING.get(),
+        ),
     )
     return int(cursor.lastrowid)
 

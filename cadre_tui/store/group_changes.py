@@ -139,9 +139,13 @@ def set_role(conn: sqlite3.Connection, placement_id: int, role: PlacementRole) -
         conn.execute("UPDATE placements SET role = ? WHERE id = ?", (role.value, placement_id))
         if role != PlacementRole.MEMBER:
             _take_role(conn, group.id, placement_id, role)
-        audit.record(
-            conn, "set_role", "placement", placement_id, {"role": placement.role}, {"role": role}
-        )
+        # The group's leader and deputy before: undo puts a displaced holder back.
+        before = {
+            "role": placement.role,
+            "leader": group.leader_cadre_id,
+            "deputy": group.deputy_cadre_id,
+        }
+        audit.record(conn, "set_role", "placement", placement_id, before, {"role": role})
         return get_working_group(conn, group.id)
 
 
