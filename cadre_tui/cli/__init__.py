@@ -21,6 +21,9 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     invoke_without_command=True,
     help="cli.help.main",
     lazy_commands={
+        "access": "cadre_tui.cli.access:access_command",
+        "backup": "cadre_tui.cli.backup:backup_command",
+        "restore": "cadre_tui.cli.backup:restore_command",
         "brief": "cadre_tui.cli.brief:brief_command",
         "demo": "cadre_tui.cli.demo:demo",
         "export": "cadre_tui.cli.export:export_command",
