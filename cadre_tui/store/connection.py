@@ -3,13 +3,15 @@
 WAL so readers never block the writer, ``synchronous=FULL`` so an acknowledged
 write survives power loss, foreign keys on, and a 5 s busy timeout. Writes go
 through :func:`transaction`, which issues ``BEGIN IMMEDIATE`` so contending
-writers queue on the lock instead of failing half-way.
+writers queue on the lock instead of failing half-way. A coordinator leaving
+calls :func:`checkpoint`, so the -wal does not outlive the people using it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import random
 import stat
 import time
 from collections.abc import Iterator
@@ -20,6 +22,14 @@ from cadre_tui.store import sqlite
 from cadre_tui.store.sqlite import sqlite3
 
 BUSY_TIMEOUT_MS = 5000
+BEGIN_RETRY_FIRST_S, BEGIN_RETRY_MAX_S = 0.0005, 0.005
+"""A writer waiting for the lock looks again after 0.5 ms, doubling to every 5 ms."""
+CHECKPOINT_TIMEOUT_MS = 1000
+"""How long a leaving coordinator's checkpoint waits for readers. It holds the write
+lock meanwhile, so it must stay well under the others' busy timeout."""
+JOURNAL_SIZE_LIMIT = 4 * 1024 * 1024
+"""SQLite never shrinks the -wal by itself: each time a checkpoint lets it start
+over, it is cut back to this (about one auto-checkpoint's 1,000 pages)."""
 
 
 class CadreConnection(sqlite3.Connection):
@@ -101,6 +111,7 @@ def connect(
             conn.execute("PRAGMA query_only=ON")
         else:
             _enable_wal(conn)
+            conn.execute(f"PRAGMA journal_size_limit={JOURNAL_SIZE_LIMIT}")
         conn.execute("PRAGMA synchronous=FULL")
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
@@ -129,6 +140,55 @@ def _enable_wal(conn: sqlite3.Connection) -> None:
             time.sleep(0.005)
 
 
+def checkpoint(conn: sqlite3.Connection, *, timeout_ms: int = CHECKPOINT_TIMEOUT_MS) -> bool:
+    """Copy the -wal into the database and truncate it to nothing; for a coordinator leaving.
+
+    False, never an error, when others are still reading or writing (waiting at most
+    ``timeout_ms``): their own checkpoints will do it, and leaving must not fail.
+    """
+    if getattr(conn, "read_only", False) or conn.in_transaction:
+        return False
+    try:
+        usual_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+        conn.execute(f"PRAGMA busy_timeout={int(timeout_ms)}")
+        try:
+            busy = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={usual_ms}")
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            return False
+        raise
+    return busy == 0
+
+
+def _begin_immediate(conn: sqlite3.Connection) -> None:
+    """``BEGIN IMMEDIATE``, retried every few ms for as long as the busy timeout allows.
+
+    SQLite's own busy handler backs off to one try per 100 ms, so under steady
+    contention the writer that has waited longest looks least often and keeps losing
+    the lock to newcomers: with 4 processes writing flat out, single writes waited up
+    to 3 s of the 5 s. When every waiter looks at the same short pace, the worst wait
+    is a few hundred ms.
+    """
+    timeout_ms = conn.execute("PRAGMA busy_timeout").fetchone()[0]
+    conn.execute("PRAGMA busy_timeout=0")
+    try:
+        deadline = time.monotonic() + timeout_ms / 1000
+        pause = BEGIN_RETRY_FIRST_S
+        while True:
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(min(pause * random.uniform(0.5, 1.5), max(deadline - time.monotonic(), 0)))
+            pause = min(pause * 2, BEGIN_RETRY_MAX_S)
+    finally:
+        conn.execute(f"PRAGMA busy_timeout={timeout_ms}")
+
+
 @contextlib.contextmanager
 def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     """One short write transaction (``BEGIN IMMEDIATE``); nested calls use savepoints."""
@@ -147,7 +207,7 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
         else:
             conn.execute(f"RELEASE SAVEPOINT {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    _begin_immediate(conn)
     try:
         yield conn
     except sqlite3.OperationalError as exc:

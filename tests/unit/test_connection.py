@@ -7,6 +7,8 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +17,9 @@ from cadre_tui.errors import CadreError, ReadOnlyError
 from cadre_tui.store import sqlite
 from cadre_tui.store.connection import (
     BUSY_TIMEOUT_MS,
+    JOURNAL_SIZE_LIMIT,
     check_sqlite_version,
+    checkpoint,
     connect,
     transaction,
 )
@@ -484,3 +488,153 @@ def test_two_processes_creating_the_same_new_file_at_once(tmp_path: Path) -> Non
             assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         finally:
             conn.close()
+
+
+def test_a_writer_waiting_for_the_lock_gets_it_once_released(db_path: Path) -> None:
+    make_table(db_path)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        other = connect(db_path)
+        try:
+            with transaction(other):
+                other.execute("INSERT INTO t (x) VALUES (1)")
+                holding.set()
+                release.wait(5)
+        finally:
+            other.close()
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    conn = connect(db_path)
+    try:
+        assert holding.wait(5)
+        threading.Timer(0.2, release.set).start()
+        with transaction(conn):
+            conn.execute("INSERT INTO t (x) VALUES (2)")
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    finally:
+        release.set()
+        holder.join()
+        conn.close()
+    assert values(db_path) == [1, 2]
+
+
+def test_a_writer_gives_up_after_its_busy_timeout_and_keeps_it(db_path: Path) -> None:
+    make_table(db_path)
+    first, second = connect(db_path), connect(db_path)
+    second.execute("PRAGMA busy_timeout=300")
+    try:
+        with transaction(first):
+            started = time.monotonic()
+            with pytest.raises(sqlite3.OperationalError, match="locked"), transaction(second):
+                pass
+            waited = time.monotonic() - started
+        assert 0.3 <= waited < 2
+        assert second.execute("PRAGMA busy_timeout").fetchone()[0] == 300
+        assert not second.in_transaction
+    finally:
+        first.close()
+        second.close()
+
+
+# --- checkpoints and the -wal's size ----------------------------------------------------
+
+
+def wal_size(path: Path) -> int:
+    wal = Path(f"{path}-wal")
+    return wal.stat().st_size if wal.exists() else 0
+
+
+def fill(conn: sqlite3.Connection, megabytes: int) -> None:
+    for _ in range(megabytes):
+        with transaction(conn):
+            conn.execute("INSERT INTO t (x, blob) VALUES (1, randomblob(1024 * 1024))")
+
+
+@pytest.fixture
+def blob_db(db_path: Path) -> Path:
+    conn = connect(db_path)
+    conn.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, x INTEGER NOT NULL, blob BLOB)")
+    conn.close()
+    return db_path
+
+
+def test_checkpoint_empties_the_wal_and_keeps_every_row(blob_db: Path) -> None:
+    conn = connect(blob_db)
+    try:
+        fill(conn, 2)
+        assert wal_size(blob_db) > 2 * 1024 * 1024
+        assert checkpoint(conn) is True
+        assert wal_size(blob_db) == 0
+        assert conn.execute("SELECT count(*) FROM t").fetchone()[0] == 2
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+    finally:
+        conn.close()
+    assert len(values(blob_db)) == 2
+
+
+def test_checkpoint_gives_way_to_a_reader_instead_of_raising(blob_db: Path) -> None:
+    conn, reader = connect(blob_db), connect(blob_db)
+    try:
+        fill(conn, 1)
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM t").fetchone()[0] == 1
+        fill(conn, 1)
+        started = time.monotonic()
+        assert checkpoint(conn, timeout_ms=100) is False
+        assert time.monotonic() - started < 2
+        assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == BUSY_TIMEOUT_MS
+        reader.execute("COMMIT")
+        assert checkpoint(conn) is True
+        assert wal_size(blob_db) == 0
+    finally:
+        conn.close()
+        reader.close()
+
+
+def test_checkpoint_gives_way_to_a_writer_instead_of_raising(blob_db: Path) -> None:
+    conn, writer = connect(blob_db), connect(blob_db)
+    try:
+        fill(conn, 1)
+        with transaction(writer):
+            writer.execute("INSERT INTO t (x) VALUES (2)")
+            assert checkpoint(conn, timeout_ms=100) is False
+        assert checkpoint(conn) is True
+    finally:
+        conn.close()
+        writer.close()
+    assert values(blob_db) == [1, 2]
+
+
+def test_checkpoint_is_refused_quietly_inside_a_transaction_or_read_only(blob_db: Path) -> None:
+    conn = connect(blob_db)
+    try:
+        with transaction(conn):
+            conn.execute("INSERT INTO t (x) VALUES (1)")
+            assert checkpoint(conn) is False
+    finally:
+        conn.close()
+    read_only = connect(blob_db, read_only=True)
+    try:
+        assert checkpoint(read_only) is False
+    finally:
+        read_only.close()
+
+
+def test_the_wal_is_cut_back_once_a_checkpoint_lets_it_start_over(blob_db: Path) -> None:
+    """Without journal_size_limit the -wal keeps the size of its largest burst for good."""
+    conn, reader = connect(blob_db), connect(blob_db)
+    try:
+        assert conn.execute("PRAGMA journal_size_limit").fetchone()[0] == JOURNAL_SIZE_LIMIT
+        reader.execute("BEGIN")  # a long read: no checkpoint may reset the -wal meanwhile
+        reader.execute("SELECT count(*) FROM t").fetchone()
+        fill(conn, JOURNAL_SIZE_LIMIT // 2**20 * 2)
+        assert wal_size(blob_db) > 2 * JOURNAL_SIZE_LIMIT - 2**20
+        reader.execute("COMMIT")
+        fill(conn, 2)  # the first commit's auto-checkpoint copies it all; the next starts over
+        assert wal_size(blob_db) <= JOURNAL_SIZE_LIMIT
+    finally:
+        conn.close()
+        reader.close()
+    assert len(values(blob_db)) == JOURNAL_SIZE_LIMIT // 2**20 * 2 + 2
