@@ -100,12 +100,72 @@ def find_id_holder(
 
 
 def save_cadre(
-    conn: sqlite3.Connection, cadre_id: int | None, record: NewCadre, expected_version: int
+    conn: sqlite3.Connection,
+    cadre_id: int | None,
+    record: NewCadre,
+    expected_version: int,
+    loaded: Cadre | None = None,
 ) -> Cadre:
-    """Create, or update refusing an edit someone else made since ``expected_version``."""
+    """Create, or update refusing an edit someone else made since ``expected_version``.
+
+    The refusal says who changed the record, when, and what they changed
+    (compared with ``loaded``, the record as the form opened it)."""
     if cadre_id is None:
         return cadres.create_cadre(conn, record)
-    return cadres.update_cadre(conn, cadre_id, record, expected_version=expected_version)
+    try:
+        return cadres.update_cadre(conn, cadre_id, record, expected_version=expected_version)
+    except CadreError as exc:
+        if exc.key != "store.cadre.changed_elsewhere" or loaded is None:
+            raise
+        raise changed_elsewhere(conn, loaded) from exc
+
+
+def changed_elsewhere(conn: sqlite3.Connection, loaded: Cadre) -> CadreError:
+    """ "Li changed this record at 10:42: post 科员 → 副科长" for a refused save."""
+    from cadre_tui.i18n import t
+    from cadre_tui.store.live import latest_write_on
+
+    current = cadres.get_cadre(conn, loaded.id)
+    changes = [
+        t(
+            "form.conflict_change",
+            field=t(f"form.label.{field}"),
+            before=_shown(field, getattr(loaded, field)),
+            after=_shown(field, getattr(current, field)),
+        )
+        for field in FIELDS
+        if getattr(loaded, field) != getattr(current, field)
+    ]
+    if current.status != loaded.status:
+        changes.append(
+            t(
+                "form.conflict_change",
+                field=t("form.conflict_status"),
+                before=loaded.status.label(),
+                after=current.status.label(),
+            )
+        )
+    who, at = latest_write_on(conn, "cadre", loaded.id) or ("?", "")
+    when = dt.datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M") if at else ""
+    return CadreError(
+        "form.changed_elsewhere",
+        who=who,
+        when=when,
+        changes=t("form.conflict_separator").join(changes) or t("form.conflict_unseen"),
+    )
+
+
+def _shown(field: str, value: object) -> str:
+    from cadre_tui.domain.identity import mask_id_number
+
+    if value is None or value == "":
+        return "—"
+    if field == "id_number":
+        return mask_id_number(str(value))
+    if isinstance(value, dt.date):
+        return format_date(value)
+    label = getattr(value, "label", None)
+    return label() if callable(label) else str(value)
 
 
 def form_values(cadre: Cadre | None) -> dict[str, object]:

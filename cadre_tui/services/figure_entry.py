@@ -109,10 +109,7 @@ def load_grid(conn: sqlite3.Connection, group_id: int, day: dt.date) -> EntryGri
     closed = get_batch(conn, group.batch_id).state == BatchState.CLOSED
     metrics = tuple(list_metrics(conn))
     members = figure_ledger.members_on(conn, group_id, day)
-    values: dict[int, dict[str, float]] = defaultdict(dict)
-    for figure in figure_ledger.day_figures(conn, [m.placement.id for m in members], day):
-        held = values[figure.placement_id]
-        held[figure.metric_code] = round(held.get(figure.metric_code, 0.0) + figure.value, 1)
+    values = _day_values(conn, [m.placement.id for m in members], day)
     rows = []
     for member in members:
         placement = member.placement
@@ -131,6 +128,51 @@ def load_grid(conn: sqlite3.Connection, group_id: int, day: dt.date) -> EntryGri
             )
         )
     return EntryGrid(group, day, metrics, tuple(rows))
+
+
+def _day_values(
+    conn: sqlite3.Connection, placement_ids: list[int], day: dt.date
+) -> dict[int, dict[str, float]]:
+    """Placement → metric → the day's effective figure, summed over its places."""
+    values: dict[int, dict[str, float]] = defaultdict(dict)
+    for figure in figure_ledger.day_figures(conn, placement_ids, day):
+        held = values[figure.placement_id]
+        held[figure.metric_code] = round(held.get(figure.metric_code, 0.0) + figure.value, 1)
+    return values
+
+
+def changed_meanwhile(
+    conn: sqlite3.Connection, loaded: EntryGrid, cells: Cells
+) -> list[CellProblem]:
+    """The typed cells whose figure someone else changed since the grid was read:
+    saving would overwrite their figure, so each is refused with who and what."""
+    shown = {
+        (row.placement_id, code): value for row in loaded.rows for code, value in row.values.items()
+    }
+    typed = [key for key, text in cells.items() if text.strip() and key in shown]
+    if not typed:
+        return []
+    now = _day_values(conn, sorted({placement for placement, _ in typed}), loaded.day)
+    problems = []
+    for placement_id, code in typed:
+        current = now.get(placement_id, {}).get(code)
+        if current == shown[(placement_id, code)]:
+            continue
+        who = figure_ledger.last_entered_by(conn, placement_id, code, loaded.day) or "?"
+        message = t(
+            "entry.changed_meanwhile",
+            who=who,
+            before=_figure_text(shown[(placement_id, code)]),
+            after=_figure_text(current),
+        )
+        problems.append(CellProblem(placement_id, code, message, False))
+    return problems
+
+
+def _figure_text(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:,.1f}".removesuffix(".0")
 
 
 def _inputs(
@@ -178,10 +220,16 @@ def save_grid(
     confirm_warnings: bool = False,
     entered_by: str | None = None,
     rules: FigureRules | None = None,
+    loaded: EntryGrid | None = None,
 ) -> GridSaved:
     """Write every changed cell in one transaction, or nothing (GridRefused) when a
-    cell is refused or a warning is not confirmed."""
+    cell is refused, a warning is not confirmed, or (given ``loaded``, the grid as
+    it was read) someone else changed a typed cell's figure meanwhile."""
     with transaction(conn):
+        if loaded is not None:
+            overwritten = changed_meanwhile(conn, loaded, cells)
+            if overwritten:
+                raise GridRefused(overwritten)
         inputs, strangers = _inputs(conn, group_id, day, cells)
         if strangers:
             problems, _ = check_figures(conn, inputs, today=today, rules=rules)

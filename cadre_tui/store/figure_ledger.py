@@ -175,6 +175,18 @@ def set_day_figure(
         return Written(entry, before if original is not None else None)
 
 
+def last_entered_by(
+    conn: sqlite3.Connection, placement_id: int, metric_code: str, day: dt.date
+) -> str | None:
+    """Who entered or corrected this day's figure last."""
+    row = conn.execute(
+        "SELECT entered_by FROM figure_entries WHERE placement_id = ? AND metric_code = ?"
+        " AND entry_date = ? ORDER BY id DESC LIMIT 1",
+        (placement_id, metric_code, day.isoformat()),
+    ).fetchone()
+    return row[0] if row is not None else None
+
+
 def _append(conn: sqlite3.Connection, values: tuple, *, corrects_id: int | None) -> FigureEntry:
     cursor = conn.execute(
         f"INSERT INTO figure_entries ({', '.join(FIGURE_ENTRY_COLUMNS)}, corrects_id)"

@@ -19,7 +19,7 @@ from cadre_tui.domain.identity import make_id_number
 from cadre_tui.domain.model import NewCadre
 from cadre_tui.i18n import t
 from cadre_tui.services.cadre_records import FIELDS
-from cadre_tui.store import cadres, units
+from cadre_tui.store import audit, cadres, units
 from cadre_tui.store.database import Database, open_database
 from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.ui.screens.cadre_form import CadreFormScreen
@@ -392,12 +392,25 @@ async def test_a_stale_edit_is_refused_and_the_form_kept(demo_copy: Path) -> Non
         await pilot.press("ctrl+s")
         await settle(app, pilot)
         assert app.screen is screen and app.result is UNSET
-        reason = t("store.cadre.changed_elsewhere", name=cadre.name)
-        assert status_text(screen) == t("form.save_failed", reason=reason)
+        status = status_text(screen)
+        # Who changed what, and the way out: reload, or leave.
+        assert status.startswith(f"{audit.current_actor()} changed this record at ")
+        assert f"Rank {cadre.rank} → 一级主任科员" in status
+        assert t("form.conflict_hint") in status
         assert screen.field("post").value == "副科长"
-    after = cadre_row(demo_copy, 1)
-    assert after["rank"] == "一级主任科员" and after["post"] == cadre.post
-    assert after["row_version"] == cadre.row_version + 1
+        assert "ctrl+r" in {b.binding.key for b in app.active_bindings.values()}
+        after = cadre_row(demo_copy, 1)
+        assert after["rank"] == "一级主任科员" and after["post"] == cadre.post
+        assert after["row_version"] == cadre.row_version + 1
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert screen.field("rank").value == "一级主任科员"
+        assert screen.field("post").value == cadre.post
+        await type_into(pilot, screen, "post", "副科长")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+    saved = cadre_row(demo_copy, 1)
+    assert (saved["rank"], saved["post"]) == ("一级主任科员", "副科长")
 
 
 async def test_escape_on_a_changed_form_asks_first(unit_db: Database) -> None:

@@ -405,3 +405,28 @@ def test_two_people_saving_the_same_blank_cell_add_one_entry(demo_copy: Path) ->
     finally:
         first.close()
         second.close()
+
+
+def test_a_figure_someone_else_changed_meanwhile_is_not_overwritten(conn) -> None:
+    group = group_of(conn, ManagementMode.STATIONED_VILLAGE)
+    row = filled_cell(conn, group.id, DAY, "measured_area")
+    old = row.values["measured_area"]
+    shown = load_grid(conn, group.id, DAY)  # the grid as this coordinator read it
+    key = (row.placement_id, "measured_area")
+    # Another coordinator corrects the same cell first.
+    save_grid(conn, group.id, DAY, {key: str(old + 100)}, today=TODAY, entered_by="li")
+    before = counts(conn)
+    with pytest.raises(GridRefused) as refused:
+        save_grid(conn, group.id, DAY, {key: str(old + 5)}, today=TODAY, loaded=shown)
+    [problem] = refused.value.problems
+    assert (problem.placement_id, problem.metric_code, problem.warning) == (
+        row.placement_id,
+        "measured_area",
+        False,
+    )
+    assert problem.message.startswith("li ")
+    assert counts(conn) == before
+    # Read again, the same change goes through.
+    again = load_grid(conn, group.id, DAY)
+    saved = save_grid(conn, group.id, DAY, {key: str(old + 5)}, today=TODAY, loaded=again)
+    assert saved == GridSaved(0, 1)

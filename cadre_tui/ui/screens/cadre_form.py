@@ -74,6 +74,7 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "save", "form.key_save", id="form.save"),
         Binding("escape", "cancel", "form.key_cancel", id="form.cancel"),
+        Binding("ctrl+r", "reload", "form.key_reload", id="form.reload"),
         Binding("f1", "app.help", "key.help", id="form.help"),
     ]
     """A modal screen hides the app's bindings, so help is offered here again (F1
@@ -106,6 +107,8 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
 
         text: str
         field: str | None = None
+        conflict: bool = False
+        """Someone else saved the record meanwhile: offer to reload it."""
 
     def __init__(self, database: Database, cadre_id: int | None = None) -> None:
         super().__init__(classes="cadre-form")
@@ -119,6 +122,7 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
         self._touched: set[str] = set()
         self._holders: dict[str, IdHolder | None] = {}
         self._discard_armed = False
+        self.conflict = False
         self._remaining: int | None = None
         """Fields still wrong since a refused save (None: not counting)."""
 
@@ -336,11 +340,12 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
                     self.post_message(self.IdLookedUp(record.id_number, holder))
                     self.post_message(self.SaveFailed("", field="id_number"))
                     return
-                cadre = save_cadre(conn, self.cadre_id, record, version)
+                cadre = save_cadre(conn, self.cadre_id, record, version, loaded=self.cadre)
             finally:
                 conn.close()
         except CadreError as exc:
-            self.post_message(self.SaveFailed(exc.message()))
+            conflict = exc.key == "form.changed_elsewhere"
+            self.post_message(self.SaveFailed(exc.message(), conflict=conflict))
         except Exception as exc:  # noqa: BLE001 - shown in the status line, form kept
             self.post_message(self.SaveFailed(database_error(exc, self.database.path).message()))
         else:
@@ -348,7 +353,11 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
 
     def on_cadre_form_screen_save_failed(self, message: SaveFailed) -> None:
         self.saving = False
-        if message.field is not None:
+        if message.conflict:
+            self.conflict = True
+            self.refresh_bindings()
+            self._status(f"{message.text}\n{t('form.conflict_hint')}", "-error")
+        elif message.field is not None:
             errors = self._refresh_errors()
             self._point_at(message.field, max(1, len(errors)))
         else:
@@ -366,6 +375,23 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
         self.query_one("#form-body", VerticalScroll).scroll_to_widget(target, animate=False)
         self._status(t("form.invalid", count=count), "-error")
         self._remaining = count
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reloading is offered only after a save refused for someone else's edit."""
+        if action == "reload":
+            return self.conflict
+        return True
+
+    def action_reload(self) -> None:
+        """Read the record as it now stands; the edits typed here are dropped."""
+        if not self.conflict or self.saving:
+            return
+        self.conflict = False
+        self.loaded = False
+        self._discard_armed = False
+        self.refresh_bindings()
+        self._status(t("form.loading"))
+        self._load()
 
     def action_cancel(self) -> None:
         """Close; with unsaved changes the first Escape only warns."""

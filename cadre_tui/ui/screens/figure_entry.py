@@ -288,6 +288,7 @@ class FigureEntryScreen(DailySheetImport, TranslatedBindings, Screen[int]):
                     cells,
                     today=batch_actions.today(),
                     confirm_warnings=confirm,
+                    loaded=self.grid,
                 )
             finally:
                 conn.close()
