@@ -58,21 +58,29 @@ def record(
     """Append one audit row; call inside the transaction that made the change."""
     if not conn.in_transaction:
         raise RuntimeError("audit.record must run inside the write's transaction")
-    cursor = conn.execute(
-        "INSERT INTO audit_log"
-        " (at, actor, action, entity, entity_id, before_json, after_json, undoes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            utc_now(),
-            current_actor(),
-            action,
-            entity,
-            entity_id,
-            _dump(before),
-            _dump(after),
-            _UNDOING.get(),
-        ),
+    values = (
+        utc_now(),
+        current_actor(),
+        action,
+        entity,
+        entity_id,
+        _dump(before),
+        _dump(after),
     )
+    undoes = _UNDOING.get()
+    if undoes is None:  # the column is named only when used: older schemas stay writable
+        cursor = conn.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, before_json, after_json)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
+    else:
+        cursor = conn.execute(
+            "INSERT INTO audit_log"
+            " (at, actor, action, entity, entity_id, before_json, after_json, undoes)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, undoes),
+        )
     return int(cursor.lastrowid)
 
 

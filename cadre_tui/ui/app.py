@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -13,13 +14,18 @@ from textual.screen import Screen
 
 from cadre_tui.i18n import t
 from cadre_tui.store.database import Database
-from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.bindings import TranslatedBindings, translate_bindings
+from cadre_tui.ui.live import LiveApp
 
 EXIT_AFTER_PAINT_ENV = "CADRE_TUI_EXIT_AFTER_PAINT"
 """Set by benchmarks/startup.py: quit as soon as the dashboard has painted its data."""
 
 
-class CadreApp(TranslatedBindings, App[None]):
+CHECK_DELAY_SECONDS = 0.5
+"""The start-up ``quick_check`` runs this long after the first paint, off the UI thread."""
+
+
+class CadreApp(LiveApp, TranslatedBindings, App[None]):
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
@@ -40,6 +46,7 @@ class CadreApp(TranslatedBindings, App[None]):
         Binding(
             "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
         ),
+        Binding("ctrl+z", "undo", "undo.key", show=False, id="app.undo"),
         Binding("ctrl+q", "quit", "key.quit", id="app.quit", priority=True),
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
@@ -50,9 +57,58 @@ class CadreApp(TranslatedBindings, App[None]):
         self.start_mode = start if start in self.MODES else "dashboard"
         self.title = t("app.title")
         self.exit_after_paint = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))
+        if database.read_only:
+            translate_bindings(self, read_only=True)
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
+        self.start_watching()
+        self.set_timer(CHECK_DELAY_SECONDS, self.check_database)
+
+    def on_unmount(self) -> None:
+        """Stop watching, then fold the -wal file back into the database."""
+        self.stop_watching()
+        if not self.database.read_only:
+            from cadre_tui.store.connection import checkpoint
+
+            try:
+                conn = self.database.connect()
+            except Exception:  # noqa: BLE001 - leaving never fails for a checkpoint
+                return
+            try:
+                checkpoint(conn)
+            finally:
+                conn.close()
+
+    @work(thread=True, exclusive=True, group="quick-check", exit_on_error=False)
+    def check_database(self) -> None:
+        """SQLite's quick_check; a damaged file is kept from further writes."""
+        from cadre_tui.store import backup, health
+
+        if self.database.read_only:
+            return
+        try:
+            problems = health.quick_check(self.database.path)
+        except Exception as exc:  # noqa: BLE001 - an unreadable file is a failed check too
+            problems = [str(exc)]
+        if problems:
+            latest = backup.latest_backup(self.database.path)
+            self.call_from_thread(self.refuse_writes, problems[0], latest)
+
+    def refuse_writes(self, problem: str, latest) -> None:  # noqa: ANN001 - Path | None
+        """Open the file read-only from now on, hide every writing key, and say why."""
+        import dataclasses
+
+        self.database = dataclasses.replace(self.database, read_only=True)
+        translate_bindings(self, read_only=True)
+        for screen in self.screen_stack:
+            translate_bindings(screen, read_only=True)
+            screen.refresh_bindings()
+        if latest is not None:
+            text = t("app.damaged", problem=problem, backup=str(latest))
+        else:
+            text = t("app.damaged_no_backup", problem=problem)
+        self.notify(text, severity="error", timeout=60)
 
     def action_help(self) -> None:
         from cadre_tui.ui.screens.help import HelpScreen

@@ -22,6 +22,7 @@ from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services.batch_view import BatchView, GroupView, MemberLine, UnitView
 from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed
 from cadre_tui.ui.screens.batch_actions import BatchActions
 from cadre_tui.ui.screens.batch_member_actions import MemberActions
@@ -43,7 +44,7 @@ class BatchTree(Tree[NodeKey]):
     """The tree, with its own keys left as Textual has them (↑↓, Enter/Space fold)."""
 
 
-class BatchScreen(MemberActions, BatchActions, TranslatedBindings, Screen[None]):
+class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, Screen[None]):
     CSS_PATH = "../styles/batch.tcss"
 
     BINDINGS = [
@@ -271,6 +272,10 @@ class BatchScreen(MemberActions, BatchActions, TranslatedBindings, Screen[None])
         """After a write: read again and put the cursor on ``key``."""
         self._wanted = key
         self.load(force=True)
+
+    def refresh_live(self) -> None:
+        """Someone wrote: read the tree again, the cursor staying on its node."""
+        self.load()
 
     def action_refresh(self) -> None:
         self.load(force=True)

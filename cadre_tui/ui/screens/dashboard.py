@@ -25,6 +25,7 @@ from cadre_tui.services import reports
 from cadre_tui.services.reports import BatchStatus, ProgrammeStatus
 from cadre_tui.store.connection import database_error
 from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed, ProgrammeLoaded
 
 BAR_WIDTH = 20
@@ -56,7 +57,7 @@ class FieldLoaded(Message):
         self.view = view
 
 
-class DashboardScreen(TranslatedBindings, Screen[None]):
+class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
     """First screen: reads the roll-ups in a thread worker and paints them."""
 
     AUTO_FOCUS = "#batches"
@@ -104,6 +105,10 @@ class DashboardScreen(TranslatedBindings, Screen[None]):
 
     def on_mount(self) -> None:
         self.title = t("app.title")
+        self.load()
+
+    def refresh_live(self) -> None:
+        """Someone wrote: read the figures again."""
         self.load()
 
     def action_refresh(self) -> None:

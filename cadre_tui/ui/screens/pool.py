@@ -28,6 +28,7 @@ from cadre_tui.store import pool
 from cadre_tui.store.connection import database_error
 from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.screens.pool_actions import PoolActions
 from cadre_tui.ui.screens.pool_messages import (
     CountLoaded,
@@ -62,7 +63,7 @@ SORT_KEYS = [
 ]
 
 
-class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
+class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "pool.key_search", id="pool.search"),
         Binding("f", "filters", "pool.key_filter", id="pool.filter"),
@@ -103,6 +104,8 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         self._detail_timer: Timer | None = None
         self._live: dict[str, sqlite3.Connection] = {}
         self._live_lock = threading.Lock()
+        self._stay: tuple[int | None, int] | None = None
+        """The cadre under the cursor and its line on screen, kept across a live refresh."""
 
     @property
     def database(self):  # noqa: ANN201 - store.database.Database
@@ -148,6 +151,7 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
     def refresh_query(self) -> None:
         """Run the current filter and order from the top; the count follows the page."""
         self._seq += 1
+        self._stay = None
         self.total = None
         self._show_count()
         self._show_filters()
@@ -159,6 +163,19 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
         self._interrupt("page", "count", "more-after", "more-before")
         self.load_page(self._seq, "replace", None, self.filter, self.order)
         self._counted = False
+
+    def refresh_live(self) -> None:
+        """Someone wrote: read the rows on screen again, the cursor staying on its cadre."""
+        grid = self.grid
+        if not grid.rows or (grid.top == 0 and not grid.more_before):
+            anchor = None
+        else:
+            anchor = grid.rows[max(0, grid.top - 1)].key
+        self._seq += 1
+        self._stay = (grid.current.id if grid.current else None, grid.cursor - grid.top)
+        self._interrupt("page", "count", "more-after", "more-before")
+        self.load_page(self._seq, "stay" if anchor else "replace", anchor, self.filter, self.order)
+        self.load_count(self._seq, self.filter)
 
     @contextlib.contextmanager
     def _connection(self, slot: str) -> Iterator[sqlite3.Connection]:
@@ -199,7 +216,7 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
                     flt,
                     order,
                     today=dt.date.today(),
-                    after=key if mode == "after" else None,
+                    after=key if mode in ("after", "stay") else None,
                     before=key if mode == "before" else None,
                     from_end=mode == "end",
                     limit=PAGE_SIZE,
@@ -243,7 +260,13 @@ class PoolScreen(PoolActions, TranslatedBindings, Screen[None]):
     def on_page_loaded(self, message: PageLoaded) -> None:
         if message.seq != self._seq:
             return
-        if message.mode == "replace":
+        if message.mode == "stay" or (message.mode == "replace" and self._stay is not None):
+            keep_id, offset = self._stay or (None, 0)
+            self._stay = None
+            self.grid.show_page_at(
+                message.page, keep_id, offset, more_before=message.mode == "stay"
+            )
+        elif message.mode == "replace":
             self.grid.show_page(message.page)
             if not self._counted:
                 # Counted a moment after the page is on screen, and only if no

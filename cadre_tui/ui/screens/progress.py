@@ -19,6 +19,7 @@ from textual.widgets.option_list import Option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.screens import batch_actions
 from cadre_tui.ui.widgets.pool_grid import fit
 from cadre_tui.ui.widgets.progress_lines import against_target, bar, sparkline
@@ -60,7 +61,7 @@ def metrics_table(node, bar_width: int = BAR) -> Table:  # noqa: ANN001 - Progre
     return table
 
 
-class ProgressScreen(TranslatedBindings, Screen[None]):
+class ProgressScreen(LiveScreen, TranslatedBindings, Screen[None]):
     CSS_PATH = "../styles/figures.tcss"
 
     BINDINGS = [
@@ -185,6 +186,10 @@ class ProgressScreen(TranslatedBindings, Screen[None]):
         if self.node.metrics and index < len(self.node.metrics):
             self.rank_by = index
             self.load()
+
+    def refresh_live(self) -> None:
+        """Someone wrote: read this level again."""
+        self.load()
 
     def action_refresh(self) -> None:
         self.load()

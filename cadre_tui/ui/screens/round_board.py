@@ -30,6 +30,7 @@ from cadre_tui.services.round_board import (
     nominees_text,
 )
 from cadre_tui.ui.bindings import TranslatedBindings
+from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed
 from cadre_tui.ui.screens.dialogs import ConfirmScreen
 from cadre_tui.ui.widgets.round_units import RoundUnitList
@@ -59,7 +60,7 @@ class RoundDone(Message):
         self.error = error
 
 
-class RoundBoardScreen(TranslatedBindings, Screen[None]):
+class RoundBoardScreen(LiveScreen, TranslatedBindings, Screen[None]):
     CSS_PATH = "../styles/round.tcss"
 
     BINDINGS = [
@@ -178,6 +179,11 @@ class RoundBoardScreen(TranslatedBindings, Screen[None]):
         self.query_one("#round-detail", Static).update(_detail(message.unit))
 
     # --- actions -----------------------------------------------------------------
+
+    def refresh_live(self) -> None:
+        """Someone wrote: read the board again (the cursor stays on its unit)."""
+        if self.board is not None or self.year is not None:
+            self.load(self.year)
 
     def action_refresh(self) -> None:
         self.load(self.year, force=True)

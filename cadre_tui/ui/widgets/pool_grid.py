@@ -146,6 +146,24 @@ class PoolGrid(TranslatedBindings, Widget, can_focus=True):
         self.cursor = last if at_end else 0
         self._after_move()
 
+    def show_page_at(
+        self, page: PoolPage, keep_id: int | None, offset: int, *, more_before: bool
+    ) -> None:
+        """Replace the buffer with the rows read again from the top line on screen,
+        the cursor on the same cadre (or the same line when that cadre moved away)."""
+        # Read from just after the line above the top one (or after the first row held).
+        first = max(self.top, 1)
+        base = None if self.base_index is None or not more_before else self.base_index + first
+        self.rows = list(page.rows)
+        self.more_after = page.more_after
+        self.more_before = more_before or page.more_before
+        self.base_index = base if more_before else 0
+        self._pending.clear()
+        self.top = 0
+        found = next((i for i, row in enumerate(self.rows) if row.id == keep_id), None)
+        self.cursor = found if found is not None else max(0, min(offset, len(self.rows) - 1))
+        self._after_move()
+
     def extend_page(self, direction: str, page: PoolPage) -> None:
         """Add the rows fetched beyond an edge, keeping the cursor on the same row."""
         self._pending.discard(direction)
