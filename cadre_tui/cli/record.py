@@ -48,6 +48,8 @@ def record_command(
     from cadre_tui.store.connection import database_error
     from cadre_tui.store.sqlite import sqlite3
 
+    if settings.read_only:
+        fail(t("error.read_only"))
     single = {"cadre": cadre, "date": day, "metric": metric, "value": value}
     if sheet is not None:
         if any(v is not None for v in (*single.values(), place)):

@@ -96,13 +96,7 @@ def connect(
             ) from exc
     try:
         if read_only:
-            conn = sqlite3.connect(
-                f"{db_path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                factory=CadreConnection,
-            )
-            conn.read_only = True
+            conn = _connect_read_only(db_path)
         else:
             conn = sqlite3.connect(str(db_path), isolation_level=None, factory=CadreConnection)
         conn.row_factory = sqlite3.Row
@@ -116,6 +110,34 @@ def connect(
         conn.execute("PRAGMA foreign_keys=ON")
     except sqlite3.DatabaseError as exc:
         raise database_error(exc, db_path) from exc
+    return conn
+
+
+def _connect_read_only(db_path: Path) -> sqlite3.Connection:
+    """Read-only, also in a folder the user cannot write.
+
+    A WAL database is read through its -shm file; when nobody is writing there is
+    none, and a reader who may not create files in the folder cannot make one. No
+    -shm means no writer has the file open, so the file is read as it stands
+    (``immutable``). Each worker opens its own connection, so once a coordinator
+    starts writing (and the -shm exists) the next read sees their work.
+    """
+    uri = db_path.resolve().as_uri()
+    conn = sqlite3.connect(
+        f"{uri}?mode=ro", uri=True, isolation_level=None, factory=CadreConnection
+    )
+    try:
+        conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchall()
+    except sqlite3.OperationalError as exc:
+        shm = db_path.with_name(db_path.name + "-shm")
+        if "unable to open" not in str(exc) or shm.exists():
+            conn.close()
+            raise
+        conn.close()
+        conn = sqlite3.connect(
+            f"{uri}?mode=ro&immutable=1", uri=True, isolation_level=None, factory=CadreConnection
+        )
+    conn.read_only = True
     return conn
 
 
