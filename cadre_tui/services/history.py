@@ -46,6 +46,7 @@ ENUMS: dict[str, type[enums.Labelled]] = {
     "category": enums.CadreCategory,
     "party_status": enums.PartyStatus,
     "status": enums.CadreStatus,
+    "cadre_status": enums.CadreStatus,
     "mode": enums.ManagementMode,
     "default_mode": enums.ManagementMode,
     "role": enums.PlacementRole,

@@ -201,8 +201,17 @@ def start_batch(conn: sqlite3.Connection, batch_id: int, *, at: str | None = Non
             " WHERE batch_id = ? AND state = 'forming'",
             (batch_id,),
         )
-        set_cadres_status(conn, _active_cadres(conn, batch_id), CadreStatus.SECONDED, at=at)
-        audit.record(conn, "start", "batch", batch_id, {"state": batch.state}, {"state": "active"})
+        seconded = set_cadres_status(
+            conn, _active_cadres(conn, batch_id), CadreStatus.SECONDED, at=at, audited=False
+        )
+        audit.record(
+            conn,
+            "start",
+            "batch",
+            batch_id,
+            {"state": batch.state},
+            {"state": "active", "cadres_seconded": seconded},
+        )
         return get_batch(conn, batch_id)
 
 
@@ -244,7 +253,7 @@ def close_batch(
             "UPDATE batches SET state = 'closed', closed_on = ? WHERE id = ?",
             (closed_on.isoformat(), batch_id),
         )
-        set_cadres_status(conn, cadre_ids, CadreStatus.AVAILABLE, at=at)
+        set_cadres_status(conn, cadre_ids, CadreStatus.AVAILABLE, at=at, audited=False)
         audit.record(
             conn,
             "close",

@@ -258,8 +258,10 @@ def set_cadres_status(
     status: CadreStatus,
     *,
     at: str | None = None,
+    audited: bool = True,
 ) -> int:
-    """Set many cadres' status at once (a batch starting or closing); one audit row."""
+    """Set many cadres' status at once; one audit row, or none when ``audited`` is
+    False because the caller's own write (a placement, a batch starting) records it."""
     status = CadreStatus(status)
     stamp = at or audit.utc_now()
     with transaction(conn):
@@ -269,9 +271,10 @@ def set_cadres_status(
             [(status.value, stamp, cadre_id, status.value) for cadre_id in cadre_ids],
         )
         changed = cursor.rowcount
-        audit.record(
-            conn, "bulk_set_status", "cadre", None, None, {"status": status, "count": changed}
-        )
+        if audited:
+            audit.record(
+                conn, "bulk_set_status", "cadre", None, None, {"status": status, "count": changed}
+            )
     return changed
 
 

@@ -160,7 +160,7 @@ def place_cadre(
             exception_reason=exception_reason if failed else "",
         )
         if batch.state == BatchState.ACTIVE:
-            set_cadres_status(conn, [cadre_id], CadreStatus.SECONDED)
+            set_cadres_status(conn, [cadre_id], CadreStatus.SECONDED, audited=False)
         audit.record(conn, "create", "placement", placement.id, None, asdict(placement))
         return placement
 
@@ -283,8 +283,15 @@ def end_placement(conn: sqlite3.Connection, placement_id: int, end_date: dt.date
             "UPDATE placements SET end_date = ? WHERE id = ?", (end_date.isoformat(), placement_id)
         )
         drop_role(conn, before)
-        set_cadres_status(conn, [before.cadre_id], CadreStatus.AVAILABLE)
-        audit.record(conn, "end", "placement", placement_id, None, {"end_date": end_date})
+        set_cadres_status(conn, [before.cadre_id], CadreStatus.AVAILABLE, audited=False)
+        audit.record(
+            conn,
+            "end",
+            "placement",
+            placement_id,
+            None,
+            {"end_date": end_date, "cadre_status": CadreStatus.AVAILABLE},
+        )
         return get_placement(conn, placement_id)
 
 

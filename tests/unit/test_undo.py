@@ -265,3 +265,18 @@ def test_a_cadre_placed_since_cannot_be_unadded(demo, monkeypatch: pytest.Monkey
     assert caught.value.key == "undo.cadre_in_use"
     assert "张伟" in caught.value.message()
     assert cadres.get_cadre(demo, added.id).name == "张伟"
+
+
+def test_placing_and_ending_a_placement_each_leave_one_audit_row(demo) -> None:
+    group, members = active_group(demo)
+    batch = batches.get_batch(demo, group.batch_id)
+    free = demo.execute("SELECT id FROM cadres WHERE status = 'available' LIMIT 1").fetchone()[0]
+    rows = audit_rows(demo)
+    placed = placements.place_cadre(
+        demo, group_id=group.id, cadre_id=free, start_date=batch.start_date, exception_reason="补充"
+    )
+    assert audit_rows(demo) == rows + 1
+    assert cadres.get_cadre(demo, free).status == CadreStatus.SECONDED
+    placements.end_placement(demo, placed.id, dt.date(2026, 11, 27))
+    assert audit_rows(demo) == rows + 2
+    assert cadres.get_cadre(demo, free).status == CadreStatus.AVAILABLE
