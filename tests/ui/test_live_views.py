@@ -181,3 +181,46 @@ async def test_a_damaged_file_is_kept_from_writes_and_the_latest_backup_named(
         assert str(taken.path) in messages
         ids = {b.id for _n, b, _e, _t in app.screen.active_bindings.values()}
         assert not ids & EDIT_BINDING_IDS
+
+
+async def test_h_opens_the_highlighted_cadres_history_from_the_pool(demo_copy: Path) -> None:
+    from cadre_tui.ui.screens.history import HistoryScreen
+
+    i18n.set_language("zh")
+    database = open_database(demo_copy)
+    app = CadreApp(database, start="pool")
+    async with app.run_test(size=(80, 24)) as pilot:
+        pool = await settle(app, pilot)
+        first = pool.grid.current
+        conn = database.connect()
+        try:
+            cadre = cadres.get_cadre(conn, first.id)
+            cadres.update_cadre(conn, cadre.id, dataclasses.replace(cadre.record(), post="组长"))
+        finally:
+            conn.close()
+        await pilot.press("h")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        text = " ".join(str(r) for r in app.screen.query_one("DataTable").get_row_at(0))
+        assert "组长" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is pool
+
+
+async def test_leaving_the_app_folds_the_wal_back(demo_copy: Path) -> None:
+    database = open_database(demo_copy)
+    app = CadreApp(database, start="pool")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        conn = database.connect()
+        try:
+            cadre = cadres.get_cadre(conn, 1)
+            cadres.update_cadre(conn, 1, dataclasses.replace(cadre.record(), post="组员"))
+        finally:
+            conn.close()
+        wal = Path(f"{demo_copy}-wal")
+        assert wal.exists() and wal.stat().st_size > 0
+    assert not wal.exists() or wal.stat().st_size == 0

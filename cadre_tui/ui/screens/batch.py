@@ -62,6 +62,7 @@ class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, S
         Binding("x", "end_placement", "batch.key_end", show=False, id="batch.end"),
         Binding("s", "start", "batch.key_start", show=False, id="batch.start"),
         Binding("c", "close_batch", "batch.key_close", show=False, id="batch.close"),
+        Binding("h", "history", "history.key_open", show=False, id="batch.history"),
         Binding("ctrl+r", "refresh", "key.refresh", show=False, id="batch.refresh"),
     ]
 
@@ -272,6 +273,16 @@ class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, S
         """After a write: read again and put the cursor on ``key``."""
         self._wanted = key
         self.load(force=True)
+
+    def action_history(self) -> None:
+        """The changes to the highlighted member, else to the highlighted group."""
+        from cadre_tui.ui.screens.history import HistoryScreen
+
+        _view, _unit, group, member = self.context()
+        if member is not None:
+            self.app.push_screen(HistoryScreen("cadre", member.cadre_id, member.name))
+        elif group is not None:
+            self.app.push_screen(HistoryScreen("group", group.group.id, group.group.name))
 
     def refresh_live(self) -> None:
         """Someone wrote: read the tree again, the cursor staying on its node."""

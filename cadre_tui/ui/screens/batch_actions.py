@@ -67,6 +67,8 @@ class BatchActions:
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Keys that need a group or member show greyed out elsewhere."""
+        if action == "history":  # also in a closed batch: reading, not writing
+            return self.context()[2] is not None or None  # type: ignore[attr-defined]
         need = NEEDS.get(action)
         if need is None:
             return True

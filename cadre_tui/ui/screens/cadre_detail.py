@@ -41,6 +41,7 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "key.back", id="detail.back"),
         Binding("v", "reveal", "pool.key_reveal", id="detail.reveal"),
+        Binding("h", "history", "history.key_open", id="detail.history"),
     ]
 
     def __init__(self, cadre_id: int) -> None:
@@ -58,6 +59,11 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = t("detail.title")
         self.load(reveal=False)
+
+    def action_history(self) -> None:
+        from cadre_tui.ui.screens.history import HistoryScreen
+
+        self.app.push_screen(HistoryScreen("cadre", self.cadre_id, self.sub_title or ""))
 
     def action_reveal(self) -> None:
         self.load(reveal=True)

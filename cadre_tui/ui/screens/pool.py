@@ -72,6 +72,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
         Binding("e", "edit", "pool.key_edit", show=False, id="pool.edit"),
         Binding("x", "archive", "pool.key_archive", show=False, id="pool.archive"),
         Binding("v", "reveal", "pool.key_reveal", show=False, id="pool.reveal"),
+        Binding("h", "history", "history.key_open", show=False, id="pool.history"),
         Binding("ctrl+a", "select_all", "pool.key_select_all", show=False, id="pool.select_all"),
         Binding("c", "clear_marks", "pool.key_clear", show=False, id="pool.clear"),
         Binding("t", "change_status", "pool.key_status", show=False, id="pool.status"),

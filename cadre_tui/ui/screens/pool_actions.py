@@ -202,6 +202,14 @@ class PoolActions:
             ActionDone(t("pool.exported", count=len(ids), path=str(path)), reload=False)
         )
 
+    def action_history(self) -> None:
+        """Every change to the highlighted cadre, from the audit log."""
+        from cadre_tui.ui.screens.history import HistoryScreen
+
+        row = self.grid.current  # type: ignore[attr-defined]
+        if row is not None:
+            self.app.push_screen(HistoryScreen("cadre", row.id, row.name))  # type: ignore[attr-defined]
+
     def on_action_done(self, message: ActionDone) -> None:
         self.notify(message.text, severity="error" if message.error else "information")
         if message.reload:
