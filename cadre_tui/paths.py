@@ -7,6 +7,8 @@ from pathlib import Path
 
 APP_NAME = "cadre-tui"
 DB_ENV = "CADRE_TUI_DB"
+READ_ONLY_ENV = "CADRE_TUI_READ_ONLY"
+"""Set (to anything but 0 or empty) in a field reviewer's profile: every run is read-only."""
 
 
 def data_dir() -> Path:
@@ -38,3 +40,8 @@ def resolve_database(explicit: str | os.PathLike[str] | None) -> Path:
     if env:
         return Path(env).expanduser()
     return default_database()
+
+
+def read_only_from_environment(environ: dict[str, str] | None = None) -> bool:
+    value = (os.environ if environ is None else environ).get(READ_ONLY_ENV, "").strip()
+    return value not in ("", "0")

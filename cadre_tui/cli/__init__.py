@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from cadre_tui import __version__, i18n
+from cadre_tui import __version__, i18n, paths
 from cadre_tui.cli.common import Settings, open_store, resolve_group_database, set_language
 from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 
@@ -78,7 +78,7 @@ def main(
     ctx.obj = Settings(
         db=resolve_group_database(db_path, demo),
         demo=demo,
-        read_only=read_only,
+        read_only=read_only or paths.read_only_from_environment(),
         allow_old_sqlite=allow_old_sqlite,
         lang=i18n.current_language(),
     )

@@ -98,3 +98,28 @@ async def test_the_app_reads_the_pool_and_offers_no_writing_key(shut_folder: Pat
         await pilot.press("ctrl+z")  # not bound: nothing happens, nothing breaks
         await pilot.pause()
         assert t("undo.nothing") not in [n.message for n in app._notifications]
+
+
+def test_a_reviewers_profile_makes_every_run_read_only(
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CADRE_TUI_READ_ONLY", "1")
+    result = run(
+        "--db",
+        str(demo_copy),
+        "record",
+        "--cadre",
+        "1",
+        "--date",
+        "2026-11-20",
+        "--metric",
+        "measured_households",
+        "--value",
+        "3",
+        "--yes",
+    )
+    assert result.exit_code == 1
+    assert t("error.read_only") in result.output
+    monkeypatch.setenv("CADRE_TUI_READ_ONLY", "0")
+    result = run("--db", str(demo_copy), "log", "--limit", "1")
+    assert result.exit_code == 0
