@@ -228,7 +228,7 @@ async def test_enter_opens_the_full_record(app: CadreApp, screen_text):
         assert isinstance(app.screen, PoolScreen)
 
 
-async def test_paging_reaches_the_end_and_back(app: CadreApp, demo_copy: Path):
+async def test_paging_reaches_the_end_and_back(app: CadreApp, demo_copy: Path, screen_text):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_pool(app, pilot)
         await pilot.press("end")
@@ -244,6 +244,9 @@ async def test_paging_reaches_the_end_and_back(app: CadreApp, demo_copy: Path):
         await pilot.press("home")
         await settle(app, pilot)
         assert screen.grid.position == 0
+        await pilot.press("down", "down")
+        await pilot.pause()
+        assert "第 3 行" in screen_text(app).splitlines()[1]
         for _ in range(12):
             await pilot.press("pagedown")
             await settle(app, pilot)

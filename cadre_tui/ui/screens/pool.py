@@ -309,6 +309,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
 
     @on(PoolGrid.Highlighted)
     def _highlighted(self, message: PoolGrid.Highlighted) -> None:
+        self._show_count()  # "row N" follows the cursor
         if message.row is None:
             self.query_one("#pool-detail", Static).update("", layout=False)
             return
