@@ -14,6 +14,7 @@ from typing import Any
 from rich.cells import cell_len, set_cell_size
 
 from cadre_tui.domain import enums
+from cadre_tui.domain.coordination import TrainingKind
 from cadre_tui.domain.identity import mask_id_number, mask_phone
 from cadre_tui.domain.quantities import format_figure
 from cadre_tui.i18n import has, t
@@ -36,6 +37,10 @@ REFERENCES = {
     "field_team_id": "field_team",
     "liaison_officer_id": "officer",
     "round_id": "recommendation_round",
+    "group_ids": "working_group",
+    "cadre_ids": "cadre",
+    "item_ids": "logistics_item",
+    "meeting_id": "meeting",
 }
 """Fields holding ids, and the kind of record they name."""
 
@@ -59,6 +64,10 @@ ENTITY_ENUMS: dict[tuple[str, str], type[enums.Labelled]] = {
     ("recommendation", "state"): enums.RecommendationState,
     ("sending_unit", "kind"): enums.SendingUnitKind,
     ("receiving_unit", "kind"): enums.ReceivingUnitKind,
+    ("logistics_item", "category"): enums.LogisticsCategory,
+    ("logistics_item", "state"): enums.LogisticsState,
+    ("meeting", "kind"): enums.MeetingKind,
+    ("training_session", "kind"): TrainingKind,
 }
 CODED = {"scope": "history.scope", "metric_code": "metric", "kind": "history.export_kind"}
 """Fields whose codes have catalog labels under a prefix."""

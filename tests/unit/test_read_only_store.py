@@ -40,6 +40,7 @@ from cadre_tui.store import (
     figure_ledger,
     figures,
     group_changes,
+    logistics,
     placements,
     pool_indexes,
     recommendations,
@@ -98,6 +99,11 @@ def calls(c: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
     rec = one(c, f"SELECT id FROM recommendations WHERE round_id = {round_.id} LIMIT 1")
     entry = one(c, "SELECT id FROM figure_entries WHERE corrects_id IS NULL LIMIT 1")
     place = figures.default_place(group.mode, member)
+    item = one(
+        c,
+        "SELECT COALESCE(MIN(i.id), 1) FROM logistics_items i JOIN working_groups g"
+        f" ON g.id = i.group_id WHERE g.batch_id = {active} AND i.state = 'open'",
+    )
     return {
         "batches.add_batch_unit": lambda: batches.add_batch_unit(
             c, active, group.receiving_unit_id
@@ -213,6 +219,23 @@ def calls(c: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
             c, group.id, office="镇政府"
         ),
         "batches.close_batch(closed)": lambda: batches.close_batch(c, closed, DAY),
+        "logistics.raise_item": lambda: logistics.raise_item(
+            c,
+            group_id=group.id,
+            category="vehicle",
+            description="下村用车不足",
+            raised_by="组长",
+            raised_on=DAY,
+            owner="镇党政办",
+            due_on=DAY,
+        ),
+        "logistics.update_item": lambda: logistics.update_item(
+            c, item, expected_version=None, owner="区交通运输局"
+        ),
+        "logistics.set_item_state": lambda: logistics.set_item_state(
+            c, item, "resolved", on=DAY, resolution="已协调解决"
+        ),
+        "logistics.insert_items": lambda: logistics.insert_items(c, []),
     }
 
 
