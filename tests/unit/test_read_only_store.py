@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 import cadre_tui.store
+from cadre_tui.domain.coordination import FollowUp
 from cadre_tui.domain.enums import (
     CadreCategory,
     CadreStatus,
@@ -41,11 +42,13 @@ from cadre_tui.store import (
     figures,
     group_changes,
     logistics,
+    meetings,
     placements,
     pool_indexes,
     recommendations,
     rounds,
     saved_filters,
+    training,
     undo,
     units,
     working_groups,
@@ -104,6 +107,7 @@ def calls(c: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
         "SELECT COALESCE(MIN(i.id), 1) FROM logistics_items i JOIN working_groups g"
         f" ON g.id = i.group_id WHERE g.batch_id = {active} AND i.state = 'open'",
     )
+    meeting = one(c, f"SELECT COALESCE(MIN(id), 1) FROM meetings WHERE batch_id = {active}")
     return {
         "batches.add_batch_unit": lambda: batches.add_batch_unit(
             c, active, group.receiving_unit_id
@@ -236,6 +240,33 @@ def calls(c: sqlite3.Connection) -> dict[str, Callable[[], Any]]:
             c, item, "resolved", on=DAY, resolution="已协调解决"
         ),
         "logistics.insert_items": lambda: logistics.insert_items(c, []),
+        "meetings.record_meeting": lambda: meetings.record_meeting(
+            c,
+            held_on=DAY,
+            kind="exchange",
+            place="区委组织部会议室",
+            group_ids=[group.id],
+            cadre_ids=[member.cadre_id],
+            actions=[FollowUp(group.id, "transport", "协调交通补贴", "区财政局", DAY)],
+        ),
+        "meetings.update_meeting": lambda: meetings.update_meeting(
+            c, meeting, expected_version=None, notes="补充纪要"
+        ),
+        "meetings.insert_meetings": lambda: meetings.insert_meetings(c, []),
+        "training.record_training": lambda: training.record_training(
+            c,
+            held_on=DAY,
+            kind="policy_training",
+            title="征收拆迁政策培训",
+            place="镇政府",
+            receiving_unit_id=group.receiving_unit_id,
+            cadre_ids=[member.cadre_id],
+        ),
+        "training.insert_sessions": lambda: training.insert_sessions(c, []),
+        "training.set_mentor": lambda: training.set_mentor(
+            c, member.id, name="周建国", post="村党支部书记", village="南田村", started_on=DAY
+        ),
+        "training.insert_mentors": lambda: training.insert_mentors(c, []),
     }
 
 
