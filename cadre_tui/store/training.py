@@ -9,23 +9,16 @@ placement, so the cadre's and the group's histories show it.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from cadre_tui.domain.coordination import (
-    TRAINING_DAYS,
     Mentor,
-    MentorFlag,
     NewMentor,
     NewSession,
-    TrainingFlag,
     TrainingKind,
     TrainingSession,
-    days_without_training,
-    needs_mentor,
-    needs_training,
 )
 from cadre_tui.domain.enums import PlacementRole
 from cadre_tui.errors import CadreError
@@ -35,10 +28,11 @@ from cadre_tui.store.batches import open_batch
 from cadre_tui.store.bulk import insert_rows
 from cadre_tui.store.connection import transaction
 from cadre_tui.store.coordination_board import attending_batch
+from cadre_tui.store.coordination_board import mentor_flags as mentor_flags
+from cadre_tui.store.coordination_board import training_flags as training_flags
 from cadre_tui.store.placements import active_placement_of
 from cadre_tui.store.sqlite import sqlite3
 from cadre_tui.store.units import get_receiving_unit
-from cadre_tui.store.values import day_from
 from cadre_tui.store.working_groups import get_working_group
 
 
@@ -351,65 +345,4 @@ def mentors_of_group(conn: sqlite3.Connection, group_id: int) -> list[MentorRow]
             mentor=None if row["id"] is None else _mentor(row),
         )
         for row in rows
-    ]
-
-
-# -- flags -----------------------------------------------------------------------------
-
-
-def training_flags(
-    conn: sqlite3.Connection, batch_id: int, today: dt.date, days: int = TRAINING_DAYS
-) -> list[TrainingFlag]:
-    """Cadres of the batch placed more than ``days`` days on ``today`` with no training
-    attended since their placement started; longest without first."""
-    placed = conn.execute(
-        "SELECT p.id, p.cadre_id, c.name AS cadre_name, g.id AS group_id, g.name AS group_name,"
-        " p.start_date, p.end_date FROM placements p JOIN working_groups g ON g.id = p.group_id"
-        " JOIN cadres c ON c.id = p.cadre_id WHERE g.batch_id = ? AND p.start_date <= ?"
-        " AND (p.end_date IS NULL OR p.end_date >= ?)",
-        (batch_id, today.isoformat(), today.isoformat()),
-    ).fetchall()
-    trained: dict[int, list[dt.date]] = defaultdict(list)
-    for cadre_id, held_on in conn.execute(
-        "SELECT a.cadre_id, s.held_on FROM training_attendance a"
-        " JOIN training_sessions s ON s.id = a.session_id WHERE a.cadre_id IN (SELECT p.cadre_id"
-        " FROM placements p JOIN working_groups g ON g.id = p.group_id WHERE g.batch_id = ?)",
-        (batch_id,),
-    ):
-        trained[cadre_id].append(dt.date.fromisoformat(held_on))
-    flags = []
-    for row in placed:
-        start = dt.date.fromisoformat(row["start_date"])
-        ended = day_from(row["end_date"])
-        days_trained = trained.get(row["cadre_id"], [])
-        if needs_training(start, today, days_trained, ended_on=ended, days=days):
-            flags.append(
-                TrainingFlag(
-                    placement_id=row["id"],
-                    cadre_id=row["cadre_id"],
-                    cadre_name=row["cadre_name"],
-                    group_id=row["group_id"],
-                    group_name=row["group_name"],
-                    placed_on=start,
-                    days_without=days_without_training(start, today, days_trained),
-                )
-            )
-    return sorted(flags, key=lambda f: (-f.days_without, f.group_id, f.cadre_name))
-
-
-def mentor_flags(conn: sqlite3.Connection, batch_id: int) -> list[MentorFlag]:
-    """Active members of the batch's working groups who have no mentor, by group."""
-    rows = conn.execute(
-        "SELECT g.id AS group_id, g.name AS group_name, p.id, p.cadre_id, c.name, p.end_date,"
-        " EXISTS (SELECT 1 FROM mentors m WHERE m.placement_id = p.id) AS mentored"
-        " FROM placements p JOIN working_groups g ON g.id = p.group_id"
-        " JOIN cadres c ON c.id = p.cadre_id"
-        " WHERE g.batch_id = ? AND g.state != 'closed' AND p.end_date IS NULL"
-        " ORDER BY g.id, c.name_pinyin, p.id",
-        (batch_id,),
-    )
-    return [
-        MentorFlag(row["group_id"], row["group_name"], row["id"], row["cadre_id"], row["name"])
-        for row in rows
-        if needs_mentor(day_from(row["end_date"]), bool(row["mentored"]))
     ]
