@@ -19,7 +19,7 @@ from cadre_tui.domain.group_rules import (
 )
 from cadre_tui.domain.model import Batch, ReceivingUnit, WorkingGroup
 from cadre_tui.i18n import t
-from cadre_tui.store import batches, group_shapes, units, working_groups
+from cadre_tui.store import batches, group_shapes, meetings, units, working_groups
 from cadre_tui.store.group_shapes import MemberRow
 from cadre_tui.store.sqlite import sqlite3
 
@@ -79,6 +79,8 @@ class GroupView:
     members: tuple[MemberLine, ...]
     covered_villages: tuple[str, ...]
     problems: tuple[GroupProblem, ...]
+    meetings_by_month: tuple[tuple[str, int], ...] = ()
+    """("2026-09", 2): the group's meetings per month (交流会, 座谈会 …)."""
 
     @property
     def party_members(self) -> int:
@@ -176,6 +178,7 @@ def batch_view(conn: sqlite3.Connection, batch_id: int) -> BatchView:
             members=lines,
             covered_villages=tuple(name for _, name in villages.get(group.id, ())),
             problems=problems,
+            meetings_by_month=tuple(meetings.meetings_per_month(conn, group.id)),
         )
         groups_by_unit.setdefault(group.receiving_unit_id, []).append(view)
     unit_views = tuple(

@@ -34,6 +34,7 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         "pool": lambda: _screen("pool", "PoolScreen"),
         "round": lambda: _screen("round_board", "RoundBoardScreen"),
         "batches": lambda: _screen("batch", "BatchScreen"),
+        "coordination": lambda: _screen("coordination", "CoordinationScreen"),
     }
     """Each screen's module is imported when first shown, keeping start-up light."""
 
@@ -43,6 +44,13 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         Binding("f3", "switch_mode('pool')", "key.pool", show=False, id="app.pool"),
         Binding("f4", "switch_mode('round')", "key.round", show=False, id="app.round"),
         Binding("f5", "switch_mode('batches')", "key.batches", show=False, id="app.batches"),
+        Binding(
+            "f6",
+            "switch_mode('coordination')",
+            "key.coordination",
+            show=False,
+            id="app.coordination",
+        ),
         Binding(
             "ctrl+p", "command_palette", "key.palette", id="app.palette", show=False, priority=True
         ),

@@ -25,10 +25,12 @@ from cadre_tui.ui.widgets.cadre_summary import identity_line, rule_reason
 
 
 class ProfileLoaded(Message):
-    def __init__(self, profile: CadreProfile, revealed: bool) -> None:
+    def __init__(self, profile: CadreProfile, revealed: bool, followed=None) -> None:  # noqa: ANN001
         super().__init__()
         self.profile = profile
         self.revealed = revealed
+        self.followed = followed
+        """services.coordination_view.CadreCoordination: meetings, training, mentor."""
 
 
 class DetailFailed(Message):
@@ -54,6 +56,7 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
             yield Static(t("dashboard.loading"), id="detail-record")
             yield Static("", id="detail-rules")
             yield Static("", id="detail-history")
+            yield Static("", id="detail-coordination")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -70,7 +73,7 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
 
     @work(thread=True, exclusive=True, group="detail")
     def load(self, reveal: bool) -> None:
-        from cadre_tui.services import cadre_profile
+        from cadre_tui.services import cadre_profile, coordination_view
         from cadre_tui.store import cadre_history
 
         conn = self.app.database.connect()  # type: ignore[attr-defined]
@@ -78,12 +81,13 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
             if reveal:
                 cadre_history.record_reveal(conn, self.cadre_id, ("id_number", "phone"))
             profile = cadre_profile.profile(conn, self.cadre_id, dt.date.today())
+            followed = coordination_view.cadre_coordination(conn, self.cadre_id)
         except CadreError as exc:
             self.post_message(DetailFailed(exc.message()))
             return
         finally:
             conn.close()
-        self.post_message(ProfileLoaded(profile, reveal))
+        self.post_message(ProfileLoaded(profile, reveal, followed))
 
     def on_detail_failed(self, message: DetailFailed) -> None:
         self.notify(message.text, severity="error")
@@ -94,6 +98,11 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
         self.query_one("#detail-record", Static).update(_record(profile, message.revealed))
         self.query_one("#detail-rules", Static).update(_rules(profile))
         self.query_one("#detail-history", Static).update(_history(profile))
+        if message.followed is not None:
+            from cadre_tui.services.coordination_view import cadre_lines
+
+            lines = cadre_lines(message.followed)
+            self.query_one("#detail-coordination", Static).update(Text("\n".join(lines)))
 
 
 def _record(profile: CadreProfile, revealed: bool) -> Table:

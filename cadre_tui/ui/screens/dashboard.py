@@ -49,6 +49,8 @@ class FieldView:
     """(Progress of an active batch, its units' Progress list) pairs."""
     silent: tuple = ()
     paragraphs: tuple[str, ...] = ()
+    overdue: int = 0
+    """Logistics items past their due day, still open (F6 lists them)."""
 
 
 class FieldLoaded(Message):
@@ -92,7 +94,7 @@ class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
         yield Header()
         with VerticalScroll(id="dashboard-body"):
             yield Static(t("dashboard.loading"), id="summary")
-            yield Static(t("dashboard.batches"), classes="section-title")
+            yield Static(t("dashboard.batches"), classes="section-title", id="batches-title")
             yield DataTable(id="batches", cursor_type="row", zebra_stripes=False)
             yield Static(t("dashboard.units"), classes="section-title")
             units = DataTable(id="units", cursor_type="row")
@@ -159,7 +161,7 @@ class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
         """Progress by unit with weekly trends, the silent, the briefing: after the
         roll-ups are on screen, so the first paint does not wait for them."""
         from cadre_tui.services import brief, field_status
-        from cadre_tui.store import rollups
+        from cadre_tui.store import logistics, rollups
 
         day = today()
         conn = self.app.database.connect()  # type: ignore[attr-defined]
@@ -176,6 +178,7 @@ class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
             paragraphs = tuple(
                 text for n in numbers if (text := brief.batch_paragraph(conn, n, day))
             )
+            overdue = logistics.overdue_count(conn, day)
         except CadreError as exc:
             self.post_message(LoadFailed(exc.message()))
             return
@@ -184,10 +187,14 @@ class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
             return
         finally:
             conn.close()
-        self.post_message(FieldLoaded(FieldView(tuple(pairs), silent, paragraphs)))
+        self.post_message(FieldLoaded(FieldView(tuple(pairs), silent, paragraphs, overdue)))
 
     def on_field_loaded(self, message: FieldLoaded) -> None:
         view = message.view
+        title = Text(t("dashboard.batches"))
+        if view.overdue:  # beside a title, not a line of its own: the page fits 80x24
+            title.append(t("dashboard.overdue_items", count=view.overdue), style="bold")
+        self.query_one("#batches-title", Static).update(title)
         if view.batches:
             self.query_one("#progress", Static).update(_field_progress(view))
         self.query_one("#silent", Static).update(_silent(view.silent))

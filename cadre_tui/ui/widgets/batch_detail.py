@@ -132,6 +132,10 @@ def group_detail(view: GroupView, warn: str = PROBLEM_STYLE) -> Text:
         t("batch.party_counts", members=view.party_members, pending=view.party_pending),
     )
     text.append(_places(view))
+    if view.meetings_by_month:
+        from cadre_tui.services.coordination_view import month_counts_text
+
+        text.append(month_counts_text(list(view.meetings_by_month)) + "\n")
     if view.flags:
         text.append(t("batch.problems_title") + "\n", style="bold")
         for problem in view.flags:
