@@ -29,6 +29,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
         "export": "cadre_tui.cli.export:export_command",
         "groups": "cadre_tui.cli.groups:groups_command",
         "import": "cadre_tui.cli.import_command:import_command",
+        "items": "cadre_tui.cli.items:items_command",
         "log": "cadre_tui.cli.log:log_command",
         "record": "cadre_tui.cli.record:record_command",
         "round": "cadre_tui.cli.round:round_command",
