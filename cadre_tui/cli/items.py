@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -12,6 +13,9 @@ from cadre_tui.cli.common import Settings, fail, open_store, subcommand_options
 from cadre_tui.cli.translated import TranslatedCommand, option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
+
+if TYPE_CHECKING:  # the services load only when the command runs
+    from cadre_tui.services.coordination import ItemLine, ItemsBoard
 
 COLUMN_RATIOS = (0, 0, 0, 2, 0, 4, 2)
 """Shares of the width for standing, due, batch, group, category, item and owner
@@ -69,14 +73,14 @@ def items_command(
     except sqlite3.DatabaseError as exc:
         fail(database_error(exc, settings.db).message())
     if fmt == "json":
-        click.echo(json.dumps(coordination.board_json(board), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(board_json(board), ensure_ascii=False, indent=2))
     elif fmt == "markdown":
-        click.echo(coordination.board_markdown(board), nl=False)
+        click.echo(board_markdown(board), nl=False)
     else:
         print_board(board)
 
 
-def print_board(board) -> None:  # noqa: ANN001 - services.coordination.ItemsBoard
+def print_board(board: ItemsBoard) -> None:
     """Every cell goes in as ``Text`` (a description with brackets is never markup);
     overdue lines in bold red, settled ones dim; long cells wrap within 80 columns."""
     from rich import box
@@ -102,3 +106,69 @@ def print_board(board) -> None:  # noqa: ANN001 - services.coordination.ItemsBoa
         style = "bold red" if line.overdue else ("dim" if not line.row.item.is_open else None)
         table.add_row(*(Text(cell) for cell in coordination.cells(line, narrow=True)), style=style)
     console.print(table)
+
+
+def item_json(line: ItemLine) -> dict[str, Any]:
+    """Raw fields beside their words; keys are stable for scripts."""
+    row, item = line.row, line.row.item
+    return {
+        "id": item.id,
+        "batch_number": row.batch_number,
+        "receiving_unit_id": row.receiving_unit_id,
+        "receiving_unit": row.receiving_unit_name,
+        "group_id": item.group_id,
+        "group": row.group_name,
+        "category": item.category.value,
+        "category_label": line.category,
+        "description": item.description,
+        "raised_by": item.raised_by,
+        "raised_on": item.raised_on.isoformat(),
+        "owner": item.owner,
+        "due_on": item.due_on.isoformat() if item.due_on else None,
+        "state": item.state.value,
+        "state_label": line.state,
+        "overdue": row.overdue,
+        "days_overdue": row.days_overdue,
+        "age_days": row.age_days,
+        "standing": line.standing,
+        "resolution": item.resolution,
+        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None,
+        "meeting_id": item.meeting_id,
+        "row_version": item.row_version,
+    }
+
+
+def board_json(board: ItemsBoard) -> dict[str, Any]:
+    filters = board.filters
+    return {
+        "today": board.today.isoformat(),
+        "filters": {
+            "batch_number": filters.batch_number,
+            "receiving_unit": filters.unit_name,
+            "categories": [c.value for c in filters.categories],
+            "states": [s.value for s in filters.states],
+            "overdue_only": filters.overdue_only,
+        },
+        "counts": board.counts(),
+        "items": [item_json(line) for line in board.lines],
+    }
+
+
+def board_markdown(board: ItemsBoard) -> str:
+    from cadre_tui.services import coordination
+
+    lines = [
+        f"## {coordination.board_title(board)}",
+        "",
+        coordination.counts_text(board.counts()),
+        "",
+    ]
+    if not board.lines:
+        return "\n".join([*lines, t("coordination.none"), ""])
+    titles = coordination.headers()
+    lines.append("| " + " | ".join(titles) + " |")
+    lines.append("|" + "|".join(["---"] * len(titles)) + "|")
+    for line in board.lines:
+        row = [cell.replace("|", "\\|").replace("\n", " ") for cell in coordination.cells(line)]
+        lines.append("| " + " | ".join(row) + " |")
+    return "\n".join([*lines, ""])

@@ -1,7 +1,7 @@
 """Follow-up and coordination in words, for ``cadre-tui items`` and the screens alike:
 the logistics board with its filters resolved from what people type (batch numbers,
-unit names, codes or labels), each item's standing ("逾期 3 天"), counts, JSON with
-stable keys, and lines for meetings, training, mentors and the two flags. No SQL.
+unit names, codes or labels), each item's standing ("逾期 3 天"), counts, and lines
+for meetings, training, mentors and the two flags. No SQL.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 
 from cadre_tui.domain.coordination import (
     CLOSED_STATES,
+    TRAINING_DAYS,
     LogisticsCategory,
     LogisticsState,
     Mentor,
@@ -284,65 +285,6 @@ def cells(line: ItemLine, narrow: bool = False) -> list[str]:
     ]
 
 
-def item_json(line: ItemLine) -> dict[str, Any]:
-    """Raw fields beside their words; keys are stable for scripts."""
-    row, item = line.row, line.row.item
-    return {
-        "id": item.id,
-        "batch_number": row.batch_number,
-        "receiving_unit_id": row.receiving_unit_id,
-        "receiving_unit": row.receiving_unit_name,
-        "group_id": item.group_id,
-        "group": row.group_name,
-        "category": item.category.value,
-        "category_label": line.category,
-        "description": item.description,
-        "raised_by": item.raised_by,
-        "raised_on": item.raised_on.isoformat(),
-        "owner": item.owner,
-        "due_on": item.due_on.isoformat() if item.due_on else None,
-        "state": item.state.value,
-        "state_label": line.state,
-        "overdue": row.overdue,
-        "days_overdue": row.days_overdue,
-        "age_days": row.age_days,
-        "standing": line.standing,
-        "resolution": item.resolution,
-        "resolved_on": item.resolved_on.isoformat() if item.resolved_on else None,
-        "meeting_id": item.meeting_id,
-        "row_version": item.row_version,
-    }
-
-
-def board_json(board: ItemsBoard) -> dict[str, Any]:
-    filters = board.filters
-    return {
-        "today": board.today.isoformat(),
-        "filters": {
-            "batch_number": filters.batch_number,
-            "receiving_unit": filters.unit_name,
-            "categories": [c.value for c in filters.categories],
-            "states": [s.value for s in filters.states],
-            "overdue_only": filters.overdue_only,
-        },
-        "counts": board.counts(),
-        "items": [item_json(line) for line in board.lines],
-    }
-
-
-def board_markdown(board: ItemsBoard) -> str:
-    lines = [f"## {board_title(board)}", "", counts_text(board.counts()), ""]
-    if not board.lines:
-        return "\n".join([*lines, t("coordination.none"), ""])
-    titles = headers()
-    lines.append("| " + " | ".join(titles) + " |")
-    lines.append("|" + "|".join(["---"] * len(titles)) + "|")
-    for line in board.lines:
-        row = [cell.replace("|", "\\|").replace("\n", " ") for cell in cells(line)]
-        lines.append("| " + " | ".join(row) + " |")
-    return "\n".join([*lines, ""])
-
-
 # -- meetings, training, mentors, flags ------------------------------------------------
 
 
@@ -443,10 +385,9 @@ class Coordination:
 
 
 def batch_coordination(
-    conn: sqlite3.Connection, batch_id: int, today: dt.date, days: int | None = None
+    conn: sqlite3.Connection, batch_id: int, today: dt.date, days: int = TRAINING_DAYS
 ) -> Coordination:
     rows = logistics.list_items(conn, batch_id=batch_id, today=today)
-    window = {} if days is None else {"days": days}
     return Coordination(
         batch_id=batch_id,
         today=today,
@@ -454,7 +395,7 @@ def batch_coordination(
         open=sum(row.item.is_open for row in rows),
         meetings=len(meetings.list_meetings(conn, batch_id=batch_id)),
         training_sessions=len(training.list_training(conn, batch_id=batch_id)),
-        training_flags=training.training_flags(conn, batch_id, today, **window),
+        training_flags=training.training_flags(conn, batch_id, today, days),
         mentor_flags=training.mentor_flags(conn, batch_id),
     )
 
