@@ -217,14 +217,17 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Item keys on the items board, the mentor key on a member without one."""
+        """Item keys only on the items board (dimmed without a row), the mentor key
+        only on a member without one; elsewhere they are not offered at all."""
         if action in ("set_state", "edit"):
-            return self.current == "items" and self.highlighted_key() is not None or None
+            if self.current != "items":
+                return False
+            return self.highlighted_key() is not None or None
         if action in ("toggle_open", "category", "unit", "batch"):
-            return self.current == "items" or None
+            return self.current == "items"
         if action == "mentor":
             key = self.highlighted_key() if self.current == "training" else None
-            return bool(key and key.startswith("member:")) or None
+            return bool(key and key.startswith("member:"))
         return True
 
     # --- filters -------------------------------------------------------------------------
