@@ -93,10 +93,13 @@ async def test_overdue_first_with_a_mark_and_words_at_80x24(
         rows = screen.board.items
         overdue = [r for r in rows if r.overdue]
         assert keys[: len(overdue)] == [str(r.item.id) for r in overdue]
+        await pilot.pause(0.2)
         text = screen_text(app)
         lines = text.splitlines()
         assert len(lines) == 24 and all(len(line) <= 80 for line in lines)
-        assert "⚠" in text and t("coord.overdue_days", days=7) in text
+        first = rows[0]
+        assert first.overdue  # the most overdue on top, in words beside the mark
+        assert f"⚠{t('coord.overdue_days', days=first.days_overdue)}" in text
         await pilot.press("o")  # every state
         await settle(app, pilot)
         assert str(done.id) in keys_of(table)
@@ -202,3 +205,80 @@ async def test_the_dashboard_counts_what_is_overdue(demo_copy: Path, screen_text
         await settle(app, pilot)
         assert isinstance(app.screen, dashboard.DashboardScreen)
         assert t("dashboard.overdue_items", count=count).strip() in screen_text(app)
+
+
+async def test_a_meeting_with_a_follow_up_puts_the_item_on_the_board(demo_copy: Path) -> None:
+    from cadre_tui.domain.coordination import MeetingKind
+    from cadre_tui.store import meetings
+
+    i18n.set_language("zh")
+    group = with_conn(demo_copy, lambda conn: active_groups(conn)[0])
+    app = CadreApp(open_database(demo_copy), start="coordination")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("2")
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        form.field("kind").set_value(MeetingKind.EXCHANGE)
+        form.field("group_id").set_value(group.id)
+        form.field("place").focus_control()
+        await pilot.press(*"镇政府会议室", "enter")
+        form.field("follow_up").focus_control()
+        await pilot.press(*"协调工作用车")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert form.field("follow_owner").error is not None  # a follow-up needs an owner
+        form.field("follow_owner").focus_control()
+        await pilot.press(*"镇党政办")
+        form.field("follow_category").set_value(LogisticsCategory.VEHICLE)
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, CoordinationScreen)
+        held = [m for m in screen.board.meetings if m.place == "镇政府会议室"]
+        assert len(held) == 1 and held[0].item_count == 1
+        assert held[0].cadre_count > 0
+        assert any(r.item.description == "协调工作用车" for r in screen.board.items)
+    attended = with_conn(
+        demo_copy, lambda conn: meetings.meetings_per_month(conn, group.id, today=TODAY)
+    )
+    assert attended[-1][1] >= 1
+
+
+async def test_a_training_session_clears_the_groups_training_flags(demo_copy: Path) -> None:
+    from cadre_tui.domain.coordination import TrainingKind
+
+    i18n.set_language("zh")
+
+    def untrained(conn):  # noqa: ANN001, ANN202 - the group has had no training yet
+        group = active_groups(conn)[0]
+        conn.execute(
+            "DELETE FROM training_attendance WHERE cadre_id IN"
+            " (SELECT cadre_id FROM placements WHERE group_id = ?)",
+            (group.id,),
+        )
+        return group
+
+    group = with_conn(demo_copy, untrained)
+    app = CadreApp(open_database(demo_copy), start="coordination")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("3")
+        await settle(app, pilot)
+        screen = app.screen
+        before = [f for f in screen.board.training_flags if f.group_id == group.id]
+        assert before  # placed weeks ago, never trained
+        await pilot.press("n")
+        await settle(app, pilot)
+        form = app.screen
+        form.field("kind").set_value(TrainingKind.POLICY_TRAINING)
+        form.field("group_id").set_value(group.id)
+        form.field("held_on").set_value(TODAY.isoformat())
+        form.field("title").focus_control()
+        await pilot.press(*"征收政策解读")
+        await pilot.press("ctrl+s")
+        await settle(app, pilot)
+        assert isinstance(app.screen, CoordinationScreen)
+        after = [f for f in screen.board.training_flags if f.group_id == group.id]
+        assert after == [] and any(s.title == "征收政策解读" for s in screen.board.sessions)
