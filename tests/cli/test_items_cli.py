@@ -195,3 +195,30 @@ def test_items_help_is_translated() -> None:
     assert (
         result.exit_code == 0 and "保障事项看板" in result.stdout and "--overdue" in result.stdout
     )
+
+
+# -- on the demo ---------------------------------------------------------------------------
+
+
+def test_the_demos_overdue_items_as_json(demo_db: Path) -> None:
+    everything = items_json(demo_db)
+    overdue = items_json(demo_db, "--overdue")
+    assert len(everything["items"]) >= 30
+    assert overdue["counts"]["total"] == everything["counts"]["overdue"] >= 3
+    assert all(
+        item["overdue"] and item["state"] in ("open", "in_progress") for item in overdue["items"]
+    )
+    assert all(set(item) == ITEM_KEYS for item in overdue["items"])
+    dues = [item["due_on"] for item in overdue["items"]]
+    assert dues == sorted(dues) and all(due < "2026-11-27" for due in dues)
+    assert everything["items"][: len(dues)] == overdue["items"]  # problems first
+    batch_one = items_json(demo_db, "--batch", "1")
+    assert batch_one["counts"]["overdue"] == 0
+    assert {item["state"] for item in batch_one["items"]} <= {"resolved", "wont_fix"}
+
+
+def test_the_demos_overdue_table_in_chinese(demo_db: Path) -> None:
+    result = run("--db", str(demo_db), "--lang", "zh", "items", "--overdue", "--today", str(TODAY))
+    assert result.exit_code == 0, result.output
+    assert "逾期" in result.stdout and "工作组" in result.stdout
+    assert all(cell_len(line) <= 80 for line in result.stdout.splitlines())

@@ -495,3 +495,59 @@ def test_a_pool_made_in_a_worker_process_is_the_same(
     assert table_hash(tmp_path / "here.db", "cadres") == table_hash(
         tmp_path / "worker.db", "cadres"
     )
+
+
+# -- follow-up and coordination (issue 10) ------------------------------------------------
+
+
+def test_the_coordination_boards_are_full_and_the_flags_visible(demo: sqlite3.Connection) -> None:
+    from collections import Counter
+
+    from cadre_tui.domain.coordination import CLOSED_STATES, LogisticsState, MeetingKind
+    from cadre_tui.store import logistics, meetings, training
+
+    active, closed = batch_id(demo, 3), [batch_id(demo, 1), batch_id(demo, 2)]
+    items = logistics.list_items(demo, today=TODAY)
+    assert 30 <= len(items) <= 60  # a few dozen
+    overdue = [row for row in items if row.overdue]
+    assert 3 <= len(overdue) == logistics.overdue_count(demo, TODAY)
+    assert {row.batch_id for row in overdue} == {active} and items[: len(overdue)] == overdue
+    assert set(Counter(row.item.state for row in items if row.batch_id == active)) == set(
+        LogisticsState
+    )
+    assert all(row.item.state in CLOSED_STATES for row in items if row.batch_id in closed)
+    assert {row.batch_id for row in items} == {active, *closed}
+    assert len({row.item.group_id for row in items}) >= 10
+    from_meetings = [row for row in items if row.item.meeting_id is not None]
+    assert from_meetings and all(row.batch_id == active for row in from_meetings)
+
+    for number in (1, 2, 3):
+        held = meetings.list_meetings(demo, batch_id=batch_id(demo, number))
+        kinds = Counter(m.kind for m in held)
+        assert kinds[MeetingKind.EXCHANGE] >= 2, number
+        assert {MeetingKind.SEMINAR, MeetingKind.PARTY_COMMITTEE, MeetingKind.SITE_VISIT} <= set(
+            kinds
+        )
+        sessions = training.list_training(demo, batch_id=batch_id(demo, number))
+        assert {s.kind.value for s in sessions} == {"policy_training", "site_visit"}
+    group = next(g for g in rows(demo, "SELECT id FROM working_groups WHERE batch_id = ?", active))
+    per_month = dict(meetings.meetings_per_month(demo, group[0], today=TODAY))
+    assert per_month["2026-10"] >= 1 and per_month["2026-11"] >= 1
+
+    assert 1 <= len(training.training_flags(demo, active, TODAY)) <= 2
+    assert 1 <= len(training.mentor_flags(demo, active)) <= 2
+    members = rows(
+        demo,
+        "SELECT COUNT(*) FROM placements p JOIN working_groups g ON g.id = p.group_id"
+        " WHERE g.batch_id = ? AND p.end_date IS NULL",
+        active,
+    )[0][0]
+    mentored = sum(
+        m.mentor is not None
+        for g in rows(demo, "SELECT id FROM working_groups WHERE batch_id = ?", active)
+        for m in training.mentors_of_group(demo, g[0])
+    )
+    assert members - 2 <= mentored < members
+    for number in closed:
+        assert training.training_flags(demo, number, TODAY) == []
+        assert training.mentor_flags(demo, number) == []

@@ -19,6 +19,7 @@ from pathlib import Path
 from cadre_tui.domain.enums import ManagementMode, ReceivingUnitKind, SendingUnitKind
 from cadre_tui.errors import CadreError
 from cadre_tui.services.demo.batches import BatchBuilder, BatchDates, choose_members
+from cadre_tui.services.demo.coordination import build_coordination
 from cadre_tui.services.demo.definition import DemoDefinition, load_definition
 from cadre_tui.services.demo.figures import batch_figures, targets
 from cadre_tui.services.demo.people import People
@@ -181,6 +182,7 @@ def build_demo(
             insert_pool(conn, definition, count, sending_ids, progress=progress)
         summary = _batches(conn, definition, today, progress)
         build_round(conn, definition.seed, today)
+        build_coordination(conn, definition, today)
         conn.execute("PRAGMA optimize")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except BaseException:
