@@ -17,9 +17,10 @@ from cadre_tui.i18n import t
 if TYPE_CHECKING:  # the services load only when the command runs
     from cadre_tui.services.coordination import ItemLine, ItemsBoard
 
-COLUMN_RATIOS = (0, 0, 0, 2, 0, 4, 2)
+COLUMN_RATIOS = (0, 0, 0, 2, -1, 4, 2)
 """Shares of the width for standing, due, batch, group, category, item and owner
-(0: as wide as its content, never wrapped)."""
+(0: as wide as its content, never wrapped; -1: as wide as the longest word of the
+category labels, wrapped between words)."""
 
 
 @click.command(cls=TranslatedCommand, help="cli.help.items")
@@ -82,7 +83,8 @@ def items_command(
 
 def print_board(board: ItemsBoard) -> None:
     """Every cell goes in as ``Text`` (a description with brackets is never markup);
-    overdue lines in bold red, settled ones dim; long cells wrap within 80 columns."""
+    overdue lines in bold red, settled ones dim; long cells wrap within 80 columns.
+    Items of one batch only leave the batch column out (the title names the batch)."""
     from rich import box
     from rich.console import Console
     from rich.table import Table
@@ -90,22 +92,40 @@ def print_board(board: ItemsBoard) -> None:
 
     from cadre_tui.services import coordination
 
+    numbers = {line.row.batch_number for line in board.lines}
+    keep = [index for index in range(len(COLUMN_RATIOS)) if index != 2 or len(numbers) > 1]
+    title = coordination.board_title(board)
+    if len(numbers) == 1 and board.filters.batch_number is None:
+        title = f"{title} {coordination.batch_text(numbers.pop())}"
     console = Console()
-    console.print(Text(coordination.board_title(board), style="bold"))
+    console.print(Text(title, style="bold"))
     console.print(Text(coordination.counts_text(board.counts())))
     if not board.lines:
         console.print(Text(t("coordination.none")))
         return
     table = Table(box=box.SIMPLE_HEAD, expand=True, show_edge=False, pad_edge=False)
-    for header, ratio in zip(coordination.headers(), COLUMN_RATIOS, strict=True):
-        if ratio:
+    headers = coordination.headers()
+    for header, ratio in ((headers[i], COLUMN_RATIOS[i]) for i in keep):
+        if ratio < 0:
+            table.add_column(Text(header), width=_label_width(), overflow="fold")
+        elif ratio:
             table.add_column(Text(header), ratio=ratio, overflow="fold")
         else:
             table.add_column(Text(header), no_wrap=True)
     for line in board.lines:
         style = "bold red" if line.overdue else ("dim" if not line.row.item.is_open else None)
-        table.add_row(*(Text(cell) for cell in coordination.cells(line, narrow=True)), style=style)
+        cells = coordination.cells(line, narrow=True)
+        table.add_row(*(Text(cells[i]) for i in keep), style=style)
     console.print(table)
+
+
+def _label_width() -> int:
+    from rich.cells import cell_len
+
+    from cadre_tui.domain.coordination import LogisticsCategory
+
+    words = [word for c in LogisticsCategory for word in c.label().split()]
+    return max(cell_len(word) for word in words)
 
 
 def item_json(line: ItemLine) -> dict[str, Any]:
