@@ -57,7 +57,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 @option("--read-only", is_flag=True, help="cli.help.read_only")
 @option(
     "--screen",
-    type=click.Choice(["dashboard", "pool", "round", "batches"]),
+    type=click.Choice(["dashboard", "pool", "round", "batches", "coordination"]),
     default="dashboard",
     help="cli.help.screen",
 )
