@@ -296,7 +296,7 @@ def test_every_write_path_is_refused_as_read_only(ro: sqlite3.Connection) -> Non
         else:
             wrong[name] = "wrote nothing and raised nothing"
     assert wrong == {}
-    assert len(refused) >= 52
+    assert len(refused) >= 63
     assert one(ro, "SELECT COUNT(*) FROM audit_log") == audit_rows
 
 
