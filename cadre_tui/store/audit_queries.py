@@ -199,6 +199,17 @@ _CADRE_PARTS: tuple[tuple[str, int], ...] = (
         " WHERE p.cadre_id = ?) AND scope = 'cadre' AND scope_id = ?)",
         2,
     ),
+    # follow-up: the meetings and training sessions the cadre attended
+    (
+        "entity = 'meeting' AND entity_id IN"
+        " (SELECT meeting_id FROM meeting_cadres WHERE cadre_id = ?)",
+        1,
+    ),
+    (
+        "entity = 'training_session' AND entity_id IN"
+        " (SELECT session_id FROM training_attendance WHERE cadre_id = ?)",
+        1,
+    ),
 )
 
 _FIGURES_OF_CADRE = "SELECT id FROM figure_entries WHERE cadre_id = ?"
@@ -255,6 +266,17 @@ def group_history(
             (group_id, group_id),
         ),
         _figure_query(conn, _FIGURES_OF_GROUP, group_id, limit, filters),
+        # follow-up: the group's logistics items, the meetings it attended
+        (
+            "entity = 'logistics_item' AND entity_id IN"
+            " (SELECT id FROM logistics_items WHERE group_id = ?)",
+            (group_id,),
+        ),
+        (
+            "entity = 'meeting' AND entity_id IN"
+            " (SELECT meeting_id FROM meeting_groups WHERE group_id = ?)",
+            (group_id,),
+        ),
     ]
     return _newest(conn, queries, filters, limit)
 

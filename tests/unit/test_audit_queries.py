@@ -223,3 +223,33 @@ def test_every_history_query_is_answered_from_an_index(demo: sqlite3.Connection)
     for sql in reads:
         plan = " / ".join(row[3] for row in demo.execute("EXPLAIN QUERY PLAN " + sql))
         assert "SCAN audit_log" not in plan, f"{sql}\n{plan}"
+
+
+def test_follow_up_is_in_the_groups_and_cadres_histories(demo: sqlite3.Connection) -> None:
+    from cadre_tui.domain.coordination import LogisticsCategory, MeetingKind
+    from cadre_tui.store import logistics, meetings
+
+    gid = group_id(demo, 3, "高新区第一工作组")
+    member = active_member(demo, gid)
+    item = logistics.raise_item(
+        demo,
+        group_id=gid,
+        category=LogisticsCategory.FUNDS,
+        description="工作经费",
+        raised_by="组长",
+        raised_on=dt.date(2026, 11, 20),
+        owner="区财政局",
+    )
+    meeting = meetings.record_meeting(
+        demo,
+        held_on=dt.date(2026, 11, 21),
+        kind=MeetingKind.EXCHANGE,
+        place="镇政府",
+        group_ids=(gid,),
+        cadre_ids=(member.cadre_id,),
+    )
+    group_rows = group_history(demo, gid)
+    assert item.id in {r.entity_id for r in rows_about(group_rows, "logistics_item")}
+    assert meeting.id in {r.entity_id for r in rows_about(group_rows, "meeting")}
+    cadre_rows = cadre_history(demo, member.cadre_id)
+    assert meeting.id in {r.entity_id for r in rows_about(cadre_rows, "meeting")}
