@@ -65,7 +65,7 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
         Binding("n", "new", "coord.key_new", id="coord.new"),
         Binding("s", "set_state", "coord.key_state", id="coord.state"),
         Binding("e", "edit", "coord.key_edit", show=False, id="coord.edit"),
-        Binding("m", "mentor", "coord.key_mentor", show=False, id="coord.mentor"),
+        Binding("m", "mentor", "coord.key_mentor", id="coord.mentor"),
         Binding("o", "toggle_open", "coord.key_open_only", show=False, id="coord.open_only"),
         Binding("c", "category", "coord.key_category", show=False, id="coord.category"),
         Binding("b", "batch", "coord.key_batch", show=False, id="coord.batch"),
