@@ -73,7 +73,8 @@ def test_a_cadres_whole_history(changed: tuple[Path, int, int]) -> None:
     data = json.loads(result.output)
     kinds = {(row["entity"], row["action"]) for row in data}
     assert ("cadre", "update") in kinds and ("placement", "create") in kinds
-    assert {row["entity"] for row in data} <= {"cadre", "placement", "recommendation"}
+    about = {"cadre", "placement", "recommendation", "meeting", "training_session"}
+    assert {row["entity"] for row in data} <= about
     table = run("--db", str(path), "log", "--entity", f"cadre:{cadre_id}")
     assert "Placed in group" in table.output
 
