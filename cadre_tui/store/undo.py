@@ -115,9 +115,12 @@ def describe(entry: AuditEntry) -> str:
     """The change in the user's words: "update of a cadre", "correction of a figure"."""
     from cadre_tui.i18n import has, t
 
-    key = f"undo.what.{entry.entity}.{entry.action}"
-    if has(key):
-        return t(key)
+    for key in (
+        f"undo.what.{entry.entity}.{entry.action}",
+        f"history.action.{entry.entity}.{entry.action}",
+    ):  # the history's words
+        if has(key):
+            return t(key)
     return t("undo.what.other", entity=entry.entity, action=entry.action)
 
 
