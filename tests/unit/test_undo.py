@@ -280,3 +280,36 @@ def test_placing_and_ending_a_placement_each_leave_one_audit_row(demo) -> None:
     placements.end_placement(demo, placed.id, dt.date(2026, 11, 27))
     assert audit_rows(demo) == rows + 2
     assert cadres.get_cadre(demo, free).status == CadreStatus.AVAILABLE
+
+
+def test_a_logistics_item_raised_edited_and_settled_is_undone_step_by_step(demo) -> None:
+    from cadre_tui.domain.coordination import LogisticsCategory, LogisticsState
+    from cadre_tui.store import logistics
+
+    group, _members = active_group(demo)
+    item = logistics.raise_item(
+        demo,
+        group_id=group.id,
+        category=LogisticsCategory.VEHICLE,
+        description="拆迁现场用车",
+        raised_by="组长",
+        raised_on=dt.date(2026, 11, 20),
+        owner="镇党政办",
+        due_on=dt.date(2026, 11, 30),
+    )
+    logistics.update_item(
+        demo, item.id, expected_version=item.row_version, owner="区机关事务局", due_on=None
+    )
+    logistics.set_item_state(
+        demo, item.id, LogisticsState.RESOLVED, on=dt.date(2026, 11, 25), resolution="已调车"
+    )
+    undo.undo_last(demo)
+    back = logistics.get_item(demo, item.id)
+    assert (back.state, back.resolved_on, back.resolution) == (LogisticsState.OPEN, None, "")
+    undo.undo_last(demo)
+    back = logistics.get_item(demo, item.id)
+    assert (back.owner, back.due_on) == ("镇党政办", dt.date(2026, 11, 30))
+    undo.undo_last(demo)
+    with pytest.raises(CadreError):
+        logistics.get_item(demo, item.id)
+    assert demo.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
