@@ -4,7 +4,7 @@ screens as modes (each keeps its state while another is shown)."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from cadre_tui.config import ConfigProblem
 from cadre_tui.i18n import t
 from cadre_tui.store.database import Database
 from cadre_tui.ui.bindings import TranslatedBindings, translate_bindings
@@ -59,7 +60,16 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         Binding("ctrl+c", "help_quit", show=False, system=True),
     ]
 
-    def __init__(self, database: Database, start: str = "dashboard") -> None:
+    def __init__(
+        self,
+        database: Database,
+        start: str = "dashboard",
+        *,
+        keymap: Mapping[str, str] | None = None,
+        theme: str | None = None,
+        problems: Sequence[ConfigProblem] = (),
+    ) -> None:
+        """``keymap`` (binding id → keys), ``theme`` and ``problems`` come from the config."""
         super().__init__()
         self.database = database
         self.start_mode = start if start in self.MODES else "dashboard"
@@ -67,11 +77,48 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         self.exit_after_paint = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))
         if database.read_only:
             translate_bindings(self, read_only=True)
+        self.config_problems = list(problems)
+        self.user_keymap = dict(keymap or {})
+        if self.user_keymap:
+            self.set_keymap(self.user_keymap)
+        if theme and theme in self.available_themes:
+            self.theme = theme
+        elif theme:
+            names = ", ".join(sorted(self.available_themes))
+            self.config_problems.append(
+                ConfigProblem(
+                    "theme", "config.expect.theme", f'"{theme}"', None, (("names", names),)
+                )
+            )
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)
         self.start_watching()
         self.set_timer(CHECK_DELAY_SECONDS, self.check_database)
+        if self.user_keymap:
+            self.set_timer(CHECK_DELAY_SECONDS, self.check_keymap)
+        elif self.config_problems:
+            self.report_config_problems(self.config_problems)
+
+    @work(thread=True, exclusive=True, group="keymap-check", exit_on_error=False)
+    def check_keymap(self) -> None:
+        """Binding ids nothing declares (finding them imports every screen, hence the thread)."""
+        from cadre_tui.ui.bindings import unknown_binding_problems
+
+        problems = [*self.config_problems, *unknown_binding_problems(self.user_keymap)]
+        if problems:
+            self.call_from_thread(self.report_config_problems, problems)
+
+    def report_config_problems(self, problems: Sequence[ConfigProblem]) -> None:
+        """Every config problem in one notification: the app runs on the defaults."""
+        lines = [problem.message() for problem in problems]
+        self.notify(
+            "\n".join([*lines, t("config.notify_hint")]),
+            title=t("config.notify_title"),
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
 
     def on_unmount(self) -> None:
         """Stop watching, then fold the -wal file back into the database."""

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from cadre_tui.i18n import t
+from cadre_tui.paths import config_file
 from cadre_tui.ui.bindings import TranslatedBindings
 
 
@@ -31,6 +32,7 @@ class HelpScreen(TranslatedBindings, ModalScreen[None]):
             yield Static(Text(t("help.title"), style="bold"), id="help-title")
             yield Static(self._keys_table(), id="help-keys")
             yield Static(t("help.palette"), id="help-palette")
+            yield Static(t("help.config", path=str(config_file())), id="help-config", markup=False)
 
     def _keys_table(self) -> Table:
         table = Table(box=None, show_header=True, expand=True, pad_edge=False)
