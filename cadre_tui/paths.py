@@ -41,18 +41,3 @@ def default_database() -> Path:
 def demo_database() -> Path:
     """The demo programme's own file: ``--demo`` never touches the user's database."""
     return data_dir() / "demo.db"
-
-
-def resolve_database(explicit: str | os.PathLike[str] | None) -> Path:
-    """``--db`` wins, then ``CADRE_TUI_DB``, then the per-user default."""
-    if explicit:
-        return Path(explicit).expanduser()
-    env = os.environ.get(DB_ENV)
-    if env:
-        return Path(env).expanduser()
-    return default_database()
-
-
-def read_only_from_environment(environ: dict[str, str] | None = None) -> bool:
-    value = (os.environ if environ is None else environ).get(READ_ONLY_ENV, "").strip()
-    return value not in ("", "0")

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import click
 
-from cadre_tui import __version__, i18n, paths
-from cadre_tui.cli.common import Settings, open_store, resolve_group_database, set_language
+from cadre_tui import __version__, i18n
+from cadre_tui.cli.common import (
+    Settings,
+    apply_group_options,
+    group_config,
+    open_store,
+    report_problems,
+    set_language,
+)
 from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
 
 
@@ -25,6 +32,7 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
         "backup": "cadre_tui.cli.backup:backup_command",
         "restore": "cadre_tui.cli.backup:restore_command",
         "brief": "cadre_tui.cli.brief:brief_command",
+        "config": "cadre_tui.cli.config_command:config_command",
         "demo": "cadre_tui.cli.demo:demo",
         "export": "cadre_tui.cli.export:export_command",
         "groups": "cadre_tui.cli.groups:groups_command",
@@ -76,19 +84,32 @@ def main(
     allow_old_sqlite: bool,
 ) -> None:
     """Open the app, or run a subcommand (help text: cli.help.main)."""
+    config = apply_group_options(group_config(ctx), db_path, demo, read_only)
     ctx.obj = Settings(
-        db=resolve_group_database(db_path, demo),
+        db=config.database.value,
         demo=demo,
-        read_only=read_only or paths.read_only_from_environment(),
+        read_only=config.read_only.value,
         allow_old_sqlite=allow_old_sqlite,
         lang=i18n.current_language(),
+        config=config,
     )
     if ctx.invoked_subcommand is None:
         run_app(ctx.obj, screen)
+    elif ctx.invoked_subcommand != "config":  # config --show lists them itself
+        report_problems(config)
 
 
 def run_app(settings: Settings, screen: str = "dashboard") -> None:
+    """The app, with the config's keys and theme; its problems become one notification."""
     database = open_store(settings, create=not settings.read_only)
     from cadre_tui.ui.app import EXIT_AFTER_PAINT_ENV, CadreApp
 
-    CadreApp(database, start=screen).run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
+    config = settings.config
+    app = CadreApp(
+        database,
+        start=screen,
+        keymap=config.keymap if config else None,
+        theme=config.theme.value if config else None,
+        problems=config.problems if config else (),
+    )
+    app.run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))

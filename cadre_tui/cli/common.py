@@ -5,9 +5,9 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,12 @@ from cadre_tui import i18n, paths
 from cadre_tui.cli.translated import option
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
+
+if TYPE_CHECKING:
+    from cadre_tui.config import Config
+
+CONFIG_META = "cadre_tui.config"
+"""Where the group keeps the config it read, so the file is read once per run."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +32,8 @@ class Settings:
     read_only: bool
     allow_old_sqlite: bool
     lang: str
+    config: Config | None = field(default=None, compare=False)
+    """The config file and environment, with the options applied; None outside the group."""
 
 
 def fail(message: str) -> None:
@@ -70,10 +78,33 @@ def open_store(settings: Settings, *, create: bool = False):  # -> store.databas
 
 
 def set_language(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Eager callback: the language is known before any other option is reported on."""
-    if value is not None or ctx.parent is None:
+    """Eager callback: the language is known before any other option is reported on.
+
+    On the group it also reads the config file, since the language may come from there."""
+    if ctx.parent is None:
+        config = group_config(ctx)
+        if value is not None:
+            config = ctx.meta[CONFIG_META] = config.override("language", value, "--lang")
+        i18n.set_language(config.language.value)
+    elif value is not None:
         i18n.set_language(i18n.resolve_language(value))
     return value
+
+
+def group_config(ctx: click.Context) -> Config:
+    """The config file and the ``CADRE_TUI_*`` environment, read once per run."""
+    config = ctx.meta.get(CONFIG_META)
+    if config is None:
+        from cadre_tui.config import load_config
+
+        config = ctx.meta[CONFIG_META] = load_config()
+    return config
+
+
+def report_problems(config: Config) -> None:
+    """The config's problems, once, on stderr (a bad value never stops a command)."""
+    for problem in config.problems:
+        click.echo(t("config.warning", message=problem.message()), err=True)
 
 
 def subcommand_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -98,16 +129,30 @@ def subcommand_options(func: Callable[..., Any]) -> Callable[..., Any]:
     @click.pass_obj
     @functools.wraps(func)
     def wrapper(settings: Settings, db_path: Path | None, lang: str | None, **kwargs: Any) -> Any:
+        config = settings.config
         if db_path is not None:
-            settings = replace(settings, db=db_path, demo=False)
+            if config is not None:
+                config = config.override("database", db_path, "--db")
+            settings = replace(settings, db=db_path, demo=False, config=config)
         if lang is not None:
-            settings = replace(settings, lang=lang)
+            if config is not None:
+                config = config.override("language", lang, "--lang")
+            settings = replace(settings, lang=lang, config=config)
         return func(settings, **kwargs)
 
     return wrapper
 
 
-def resolve_group_database(db_path: Path | None, demo: bool) -> Path:
+def apply_group_options(
+    config: Config, db_path: Path | None, demo: bool, read_only: bool
+) -> Config:
+    """The group's options over the file and environment: ``--demo``/``--db``, ``--read-only``."""
     if demo and db_path is not None:
         fail(t("cli.demo_and_db"))
-    return paths.demo_database() if demo else paths.resolve_database(db_path)
+    if demo:
+        config = config.override("database", paths.demo_database(), "--demo")
+    elif db_path is not None:
+        config = config.override("database", db_path, "--db")
+    if read_only:
+        config = config.override("read_only", True, "--read-only")
+    return config
