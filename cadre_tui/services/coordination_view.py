@@ -18,6 +18,7 @@ from cadre_tui.domain.coordination import (
 )
 from cadre_tui.domain.enums import BatchState
 from cadre_tui.i18n import t
+from cadre_tui.services import coordination
 from cadre_tui.services.history import fit
 from cadre_tui.store import batches, logistics, meetings, training, units
 from cadre_tui.store import coordination_board as flags
@@ -199,7 +200,7 @@ def training_cells(board: CoordinationBoard) -> list[tuple[str, list]]:
             f"member:{flag.placement_id}",
             [
                 Text("⚠", style="bold"),
-                t("coord.no_mentor"),
+                t("coordination.no_mentor"),
                 fit(f"{flag.cadre_name}（{flag.group_name}）", 28),
                 "",
                 "",
@@ -227,15 +228,7 @@ def flag_text(board: CoordinationBoard) -> Text:
     """The training flags in words, a line each (at most four, then a count)."""
     if not board.training_flags and not board.mentor_flags:
         return Text(t("coord.no_flags"))
-    lines = [
-        t(
-            "coord.flag_training",
-            name=flag.cadre_name,
-            group=flag.group_name,
-            days=flag.days_without,
-        )
-        for flag in board.training_flags[:4]
-    ]
+    lines = [coordination.training_flag_text(flag) for flag in board.training_flags[:4]]
     if len(board.training_flags) > 4:
         lines.append(t("coord.flag_more", count=len(board.training_flags) - 4))
     if board.mentor_flags:
@@ -305,13 +298,7 @@ def cadre_coordination(conn: sqlite3.Connection, cadre_id: int) -> CadreCoordina
     mentor = training.get_mentor(conn, placement.id) if placement is not None else None
     described = None
     if mentor is not None:
-        where = "、".join(part for part in (mentor.village, mentor.post) if part)
-        described = t(
-            "coord.mentor_line",
-            name=mentor.name,
-            where=where or "—",
-            since=mentor.started_on.isoformat(),
-        )
+        described = t("coord.cadre_mentor", mentor=coordination.mentor_text(mentor))
     return CadreCoordination(
         tuple(meetings.cadre_meetings(conn, cadre_id)),
         tuple(training.list_training(conn, cadre_id=cadre_id)),
