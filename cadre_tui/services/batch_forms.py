@@ -89,7 +89,8 @@ def batch_values(data: BatchFormData) -> dict[str, Any]:
     }
 
 
-def _date(value: str) -> dt.date:
+def form_date(value: str) -> dt.date:
+    """A typed date, or the form's error naming what was typed."""
     try:
         return parse_date(value)
     except DateError as exc:
@@ -110,7 +111,7 @@ def check_batch_form(values: dict[str, Any]) -> dict[str, CadreError]:
         text = str(values.get(name) or "").strip()
         if text and name not in errors:
             try:
-                dates[name] = _date(text)
+                dates[name] = form_date(text)
             except CadreError as exc:
                 errors[name] = exc
     if (
@@ -131,8 +132,8 @@ def save_batch(
         "number": int(str(values["number"]).strip()),
         "name": str(values["name"]).strip(),
         "purpose": str(values.get("purpose") or "").strip(),
-        "start_date": _date(str(values["start_date"])),
-        "planned_end": _date(planned) if planned else None,
+        "start_date": form_date(str(values["start_date"])),
+        "planned_end": form_date(planned) if planned else None,
         "allow_leaders": bool(values.get("allow_leaders")),
     }
     if batch_id is None:

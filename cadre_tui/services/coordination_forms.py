@@ -17,10 +17,11 @@ from cadre_tui.domain.coordination import (
     MeetingKind,
     TrainingKind,
 )
-from cadre_tui.domain.dates import DateError, parse_date
+from cadre_tui.domain.dates import parse_date
 from cadre_tui.domain.enums import BatchState
 from cadre_tui.domain.model import WorkingGroup
 from cadre_tui.errors import CadreError
+from cadre_tui.services.batch_forms import form_date
 from cadre_tui.store import batches, logistics, meetings, placements, training, working_groups
 from cadre_tui.store.sqlite import sqlite3
 
@@ -68,9 +69,9 @@ def _dates(values: dict[str, Any], names: tuple[str, ...], errors: dict[str, Cad
         text = _text(values, name)
         if text and name not in errors:
             try:
-                found[name] = parse_date(text)
-            except DateError as exc:
-                errors[name] = CadreError("batch.error.date", value=exc.value)
+                found[name] = form_date(text)
+            except CadreError as exc:
+                errors[name] = exc
     return found
 
 

@@ -97,7 +97,21 @@ class ItemStateScreen(RecordFormScreen):
         return forms.save_state(conn, self.data.item, values), self.data.item.description
 
 
-class MeetingFormScreen(RecordFormScreen):
+class _GroupEventForm(RecordFormScreen):
+    """A meeting or a training session: held on a day, attended by one open group."""
+
+    def __init__(self, database, today: dt.date) -> None:  # noqa: ANN001
+        super().__init__(database)
+        self.today = today
+
+    def read(self, conn) -> tuple[forms.GroupChoice, ...]:  # noqa: ANN001
+        return forms.open_groups(conn)
+
+    def start_values(self) -> dict[str, Any]:
+        return {"held_on": self.today.isoformat(), "kind": None, "group_id": None}
+
+
+class MeetingFormScreen(_GroupEventForm):
     FIELDS = (
         FieldSpec("held_on", "coord.field.held_on", required=True, placeholder=DATE_HINT),
         FieldSpec("kind", "coord.field.meeting_kind", choice=True, required=True),
@@ -111,18 +125,8 @@ class MeetingFormScreen(RecordFormScreen):
         FieldSpec("follow_due", "coord.field.due_on", placeholder=DATE_HINT),
     )
 
-    def __init__(self, database, today: dt.date) -> None:  # noqa: ANN001
-        super().__init__(database)
-        self.today = today
-
     def title_text(self) -> str:
         return t("coord.title_meeting")
-
-    def read(self, conn) -> tuple[forms.GroupChoice, ...]:  # noqa: ANN001
-        return forms.open_groups(conn)
-
-    def start_values(self) -> dict[str, Any]:
-        return {"held_on": self.today.isoformat(), "kind": None, "group_id": None}
 
     def choices(self, name: str) -> list[tuple[str, Any]]:
         if name == "group_id":
@@ -138,7 +142,7 @@ class MeetingFormScreen(RecordFormScreen):
         return forms.save_meeting(conn, self.data, values), values["place"]
 
 
-class TrainingFormScreen(RecordFormScreen):
+class TrainingFormScreen(_GroupEventForm):
     FIELDS = (
         FieldSpec("held_on", "coord.field.held_on", required=True, placeholder=DATE_HINT),
         FieldSpec("kind", "coord.field.training_kind", choice=True, required=True),
@@ -147,18 +151,8 @@ class TrainingFormScreen(RecordFormScreen):
         FieldSpec("group_id", "coord.field.attending", choice=True, required=True),
     )
 
-    def __init__(self, database, today: dt.date) -> None:  # noqa: ANN001
-        super().__init__(database)
-        self.today = today
-
     def title_text(self) -> str:
         return t("coord.title_training")
-
-    def read(self, conn) -> tuple[forms.GroupChoice, ...]:  # noqa: ANN001
-        return forms.open_groups(conn)
-
-    def start_values(self) -> dict[str, Any]:
-        return {"held_on": self.today.isoformat(), "kind": None, "group_id": None}
 
     def choices(self, name: str) -> list[tuple[str, Any]]:
         if name == "group_id":
