@@ -13,7 +13,6 @@ from typing import Any
 
 from cadre_tui.domain.coordination import (
     CLOSED_STATES,
-    TRAINING_DAYS,
     LogisticsCategory,
     LogisticsState,
     Mentor,
@@ -21,14 +20,12 @@ from cadre_tui.domain.coordination import (
     TrainingFlag,
     resolved_late,
 )
-from cadre_tui.domain.enums import BatchState, Labelled
+from cadre_tui.domain.enums import Labelled
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
-from cadre_tui.store import batches, logistics, meetings, training, units
+from cadre_tui.store import batches, logistics, units
 from cadre_tui.store.logistics import ItemRow
-from cadre_tui.store.meetings import MeetingRow
 from cadre_tui.store.sqlite import sqlite3
-from cadre_tui.store.training import TrainingRow
 
 EMPTY = "—"
 COUNT_KEYS = ("total", "overdue", "open", "in_progress", "resolved", "wont_fix")
@@ -40,12 +37,6 @@ def date_text(day: dt.date | None) -> str:
 
 def batch_text(number: int | None) -> str:
     return t("coordination.batch", number=number) if number is not None else EMPTY
-
-
-def month_text(month: str) -> str:
-    """``2026-09`` as people write it (``2026年9月``)."""
-    year, number = month.split("-")
-    return t("coordination.month", year=year, month=int(number))
 
 
 def _join(names: Iterable[str]) -> str:
@@ -288,51 +279,6 @@ def cells(line: ItemLine, narrow: bool = False) -> list[str]:
 # -- meetings, training, mentors, flags ------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class MeetingLine:
-    row: MeetingRow
-    date: str
-    kind: str
-    title: str
-    place: str
-    groups: str
-    attendance: str
-    items: str
-
-
-def meeting_line(row: MeetingRow) -> MeetingLine:
-    return MeetingLine(
-        row=row,
-        date=date_text(row.held_on),
-        kind=row.kind.label(),
-        title=row.title or row.kind.label(),
-        place=row.place or EMPTY,
-        groups=_join(row.group_names) or EMPTY,
-        attendance=t("coordination.attendance", groups=len(row.group_ids), cadres=row.cadre_count),
-        items=t("coordination.items_from", count=row.item_count) if row.item_count else "",
-    )
-
-
-def meeting_lines(rows: Iterable[MeetingRow]) -> list[MeetingLine]:
-    return [meeting_line(row) for row in rows]
-
-
-def months_text(counts: Sequence[tuple[str, int]]) -> list[tuple[str, str]]:
-    """A group's meetings per month as (``2026年9月``, ``2``) pairs."""
-    return [(month_text(month), str(count)) for month, count in counts]
-
-
-def training_text(row: TrainingRow) -> str:
-    return t(
-        "coordination.training_line",
-        date=date_text(row.held_on),
-        kind=row.kind.label(),
-        title=row.title,
-        unit=row.receiving_unit_name or t("coordination.district"),
-        count=row.attendance,
-    )
-
-
 def mentor_text(mentor: Mentor | None) -> str:
     if mentor is None:
         return t("coordination.no_mentor")
@@ -358,49 +304,3 @@ def training_flag_text(flag: TrainingFlag) -> str:
 
 def mentor_flag_text(flag: MentorFlag) -> str:
     return t("coordination.mentor_flag", name=flag.cadre_name, group=flag.group_name)
-
-
-@dataclass(frozen=True, slots=True)
-class Coordination:
-    """One batch's follow-up at a glance (the dashboard, the batch screen)."""
-
-    batch_id: int
-    today: dt.date
-    overdue: int
-    open: int
-    meetings: int
-    training_sessions: int
-    training_flags: list[TrainingFlag]
-    mentor_flags: list[MentorFlag]
-
-    def text(self) -> str:
-        return t(
-            "coordination.summary",
-            overdue=self.overdue,
-            open=self.open,
-            meetings=self.meetings,
-            untrained=len(self.training_flags),
-            unmentored=len(self.mentor_flags),
-        )
-
-
-def batch_coordination(
-    conn: sqlite3.Connection, batch_id: int, today: dt.date, days: int = TRAINING_DAYS
-) -> Coordination:
-    rows = logistics.list_items(conn, batch_id=batch_id, today=today)
-    return Coordination(
-        batch_id=batch_id,
-        today=today,
-        overdue=sum(row.overdue for row in rows),
-        open=sum(row.item.is_open for row in rows),
-        meetings=len(meetings.list_meetings(conn, batch_id=batch_id)),
-        training_sessions=len(training.list_training(conn, batch_id=batch_id)),
-        training_flags=training.training_flags(conn, batch_id, today, days),
-        mentor_flags=training.mentor_flags(conn, batch_id),
-    )
-
-
-def active_batch_id(conn: sqlite3.Connection) -> int | None:
-    """The batch in the field, for views that show one (the newest active one)."""
-    active = [b for b in batches.list_batches(conn) if b.state is BatchState.ACTIVE]
-    return active[-1].id if active else None
