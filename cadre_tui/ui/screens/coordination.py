@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -161,9 +162,14 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
         if table.row_count and table.cursor_row >= 0:
             keep = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         keep = self._keep.pop(name, keep)
-        table.clear()
-        if not table.columns:
-            table.add_columns(*(t(c) for c in columns))
+        labels = [t(c) for c in columns]
+        widths = column_widths(labels, [cells for _key, cells in rows])
+        if [column.width for column in table.columns.values()] == widths:
+            table.clear()
+        else:
+            table.clear(columns=True)
+            for label, width in zip(labels, widths, strict=True):
+                table.add_column(label, width=width)
         for key, cells in rows:
             table.add_row(*cells, key=key)
         if keep is not None:
@@ -289,3 +295,17 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
     def _after_form(self, saved: int | None) -> None:
         if saved is not None:
             self.load()
+
+
+def column_widths(labels: list[str], rows: list[list[Any]]) -> list[int]:
+    """Each column as wide as its widest cell or label, set when the rows are.
+
+    Why: a DataTable left to size its columns does so when idle, and rows drawn
+    before that stay cut at the labels' widths until the next change.
+    """
+    widths = [cell_len(label) for label in labels]
+    for cells in rows:
+        for index, cell in enumerate(cells):
+            plain = cell.plain if isinstance(cell, Text) else str(cell)
+            widths[index] = max(widths[index], cell_len(plain))
+    return widths
