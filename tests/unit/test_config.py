@@ -165,6 +165,8 @@ def only_problem(config: Config, key: str, expected: str):  # noqa: ANN201
         ("[eligibility]\nmax_age = 200", "eligibility.max_age", "config.expect.whole_number"),
         ('[eligibility]\nmax_age = "35"', "eligibility.max_age", "config.expect.whole_number"),
         ("[eligibility]\nmax_age = true", "eligibility.max_age", "config.expect.whole_number"),
+        ('[eligibility]\nmax_age = "old"', "eligibility.max_age", "config.expect.whole_number"),
+        ("[eligibility]\nmax_age = 0", "eligibility.max_age", "config.expect.whole_number"),
         (
             "[eligibility]\ncooling_off_years = -1",
             "eligibility.cooling_off_years",
