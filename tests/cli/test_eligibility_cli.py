@@ -1,6 +1,7 @@
 """The config's ``[eligibility]`` reaches the commands that judge cadres: with
-``max_age = 30`` ``cadre-tui round`` and ``export round`` flag the demo's nominees over
-30, and a bad value is named once on stderr while the seed's 35 is used."""
+``max_age = 30`` (or ``CADRE_TUI_MAX_AGE=30``) ``cadre-tui round`` and ``export round``
+flag the demo's nominees over 30, and a bad value is named once on stderr while the
+seed's 35 is used."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from cadre_tui.cli import main
-from cadre_tui.config import ELIGIBILITY_RANGES
+from cadre_tui.config import ELIGIBILITY_ENVIRONMENT, ELIGIBILITY_RANGES
 
 TODAY = "2026-11-27"
 
@@ -37,10 +38,15 @@ def nominees(data: dict) -> dict[int, tuple[str, dict]]:
 def config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "config.toml"
     monkeypatch.setenv("CADRE_TUI_CONFIG", str(path))
+    for name in ELIGIBILITY_ENVIRONMENT.values():
+        monkeypatch.delenv(name, raising=False)
     return path
 
 
-def test_round_flags_nominees_over_the_configured_age(demo_db: Path, config_file: Path) -> None:
+@pytest.mark.parametrize("where", ["file", "environment"])
+def test_round_flags_nominees_over_the_configured_age(
+    demo_db: Path, config_file: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
     seed_data = board(demo_db)
     seed = nominees(seed_data)
     over = {
@@ -49,7 +55,10 @@ def test_round_flags_nominees_over_the_configured_age(demo_db: Path, config_file
         if 30 < n["age"] <= 35 and n["eligible"] and n["state"] == "nominated"
     }
     assert any(seed[cadre_id][1]["age"] == 32 for cadre_id in over)
-    config_file.write_text("[eligibility]\nmax_age = 30\n", encoding="utf-8")
+    if where == "file":
+        config_file.write_text("[eligibility]\nmax_age = 30\n", encoding="utf-8")
+    else:
+        monkeypatch.setenv("CADRE_TUI_MAX_AGE", "30")
     data = board(demo_db)
     assert data["rules"]["max_age"] == 30
     configured = nominees(data)
