@@ -40,6 +40,11 @@ LOCALE_VARIABLES = ("LC_ALL", "LC_MESSAGES", "LANG")
 
 ELIGIBILITY_RANGES = {"max_age": (18, 70), "cooling_off_years": (0, 20)}
 """The eligibility defaults the file may change, and the values that make sense for them."""
+ELIGIBILITY_ENVIRONMENT = {
+    "max_age": "CADRE_TUI_MAX_AGE",
+    "cooling_off_years": "CADRE_TUI_COOLING_OFF_YEARS",
+}
+"""The variables that override them, as ``ENVIRONMENT`` does for the other settings."""
 
 TRUE_WORDS = frozenset({"1", "true", "yes", "on", "y"})
 FALSE_WORDS = frozenset({"0", "false", "no", "off", "n"})
@@ -231,7 +236,7 @@ def load_config(
         language=resolve("language", _language, _locale_language(env)),
         theme=resolve("theme", _theme, Setting(None)),
         read_only=resolve("read_only", _read_only, Setting(False)),
-        eligibility_set=_eligibility(data.get("eligibility", {}), in_file, problems),
+        eligibility_set=_eligibility(data.get("eligibility", {}), in_file, env, problems),
         keys=_keys(data.get("keys", {}), in_file, problems),
         problems=tuple(problems),
     )
@@ -323,25 +328,41 @@ def _locale_language(env: Mapping[str, str]) -> Setting[str]:
     return Setting("en")
 
 
-def _eligibility(table: Any, source: Source, problems: list[ConfigProblem]) -> dict:
+def _eligibility(
+    table: Any, source: Source, env: Mapping[str, str], problems: list[ConfigProblem]
+) -> dict[str, Setting[int]]:
+    """The file's values, each overridden by its ``CADRE_TUI_*`` variable; a bad value
+    in the environment falls back to the file's (as ``resolve`` does)."""
     chosen: dict[str, Setting[int]] = {}
     if not isinstance(table, dict):
         problems.append(ConfigProblem("eligibility", "config.expect.table", _shown(table), source))
-        return chosen
+        table = {}
     for name, value in table.items():
-        key = f"eligibility.{name}"
         if name not in ELIGIBILITY_RANGES:
-            problems.append(_unknown(key, ELIGIBILITY_RANGES, value, source))
-            continue
-        low, high = ELIGIBILITY_RANGES[name]
-        if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
-            chosen[name] = Setting(value, source)
-        else:
-            bounds = (("low", str(low)), ("high", str(high)))
-            problems.append(
-                ConfigProblem(key, "config.expect.whole_number", _shown(value), source, bounds)
-            )
+            problems.append(_unknown(f"eligibility.{name}", ELIGIBILITY_RANGES, value, source))
+        elif found := _whole_number(name, value, source, problems):
+            chosen[name] = found
+    for name, variable in ELIGIBILITY_ENVIRONMENT.items():
+        raw = env.get(variable, "").strip()
+        number = int(raw) if raw.isascii() and raw.isdigit() else raw
+        if raw and (found := _whole_number(name, number, Source("env", variable), problems)):
+            chosen[name] = found
     return chosen
+
+
+def _whole_number(
+    name: str, value: Any, source: Source, problems: list[ConfigProblem]
+) -> Setting[int] | None:
+    low, high = ELIGIBILITY_RANGES[name]
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return Setting(value, source)
+    bounds = (("low", str(low)), ("high", str(high)))
+    problems.append(
+        ConfigProblem(
+            f"eligibility.{name}", "config.expect.whole_number", _shown(value), source, bounds
+        )
+    )
+    return None
 
 
 def _keys(table: Any, source: Source, problems: list[ConfigProblem]) -> dict[str, Setting[str]]:

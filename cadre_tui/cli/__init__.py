@@ -100,16 +100,25 @@ def main(
 
 
 def run_app(settings: Settings, screen: str = "dashboard") -> None:
-    """The app, with the config's keys and theme; its problems become one notification."""
+    """The app, built by :func:`build_app`, until the user quits."""
+    from cadre_tui.ui.app import EXIT_AFTER_PAINT_ENV
+
+    app = build_app(settings, screen)
+    app.run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
+
+
+def build_app(settings: Settings, screen: str = "dashboard"):  # -> ui.app.CadreApp
+    """The app on the settings' database, with the config's keys, theme and eligibility
+    rules; the config's problems become one notification."""
     database = open_store(settings, create=not settings.read_only)
-    from cadre_tui.ui.app import EXIT_AFTER_PAINT_ENV, CadreApp
+    from cadre_tui.ui.app import CadreApp
 
     config = settings.config
-    app = CadreApp(
+    return CadreApp(
         database,
         start=screen,
         keymap=config.keymap if config else None,
         theme=config.theme.value if config else None,
+        eligibility_rules=settings.rules,
         problems=config.problems if config else (),
     )
-    app.run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))

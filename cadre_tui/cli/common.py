@@ -13,6 +13,7 @@ import click
 
 from cadre_tui import i18n, paths
 from cadre_tui.cli.translated import option
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 
@@ -34,6 +35,12 @@ class Settings:
     lang: str
     config: Config | None = field(default=None, compare=False)
     """The config file and environment, with the options applied; None outside the group."""
+
+    @property
+    def rules(self) -> EligibilityRules:
+        """The eligibility values every command that judges cadres uses, and the app:
+        the config's ``[eligibility]`` (the seed's defaults outside the group)."""
+        return self.config.eligibility_rules() if self.config is not None else EligibilityRules()
 
 
 def fail(message: str) -> None:

@@ -159,7 +159,7 @@ def export_round(
     from cadre_tui.services.exports.saving import Export
 
     def build(conn: Any) -> Export:
-        board = round_export.find_board(conn, year, _day(today))
+        board = round_export.find_board(conn, year, _day(today), settings.rules)
         sheet = round_export.round_sheet(board, unmasked=unmasked)
         details = {"year": board.round.year}
         return Export("round", [sheet], personal=True, unmasked=unmasked, details=details)

@@ -53,7 +53,9 @@ def round_command(
                 found = round_board.current_round(conn, day)
             else:
                 found = recommendations.get_round(conn, year)
-            board = round_board.board(conn, found, today=day) if found else None
+            board = (
+                round_board.board(conn, found, today=day, rules=settings.rules) if found else None
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:

@@ -13,6 +13,7 @@ from textual.command import CommandPalette
 from textual.screen import Screen
 
 from cadre_tui.config import ConfigProblem
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.i18n import t
 from cadre_tui.store.database import Database
 from cadre_tui.ui.bindings import TranslatedBindings, translate_bindings
@@ -67,11 +68,14 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         *,
         keymap: Mapping[str, str] | None = None,
         theme: str | None = None,
+        eligibility_rules: EligibilityRules | None = None,
         problems: Sequence[ConfigProblem] = (),
     ) -> None:
-        """``keymap`` (binding id → keys), ``theme`` and ``problems`` come from the config."""
+        """``keymap`` (binding id → keys), ``theme``, ``eligibility_rules`` and ``problems``
+        come from the config; the screens judge every cadre by ``eligibility_rules``."""
         super().__init__()
         self.database = database
+        self.eligibility_rules = eligibility_rules or EligibilityRules()
         self.start_mode = start if start in self.MODES else "dashboard"
         self.title = t("app.title")
         self.exit_after_paint = bool(os.environ.get(EXIT_AFTER_PAINT_ENV))

@@ -46,6 +46,7 @@ def test_no_option_explains_and_gives_the_path() -> None:
     assert str(paths.config_dir() / "config.toml") in result.output
     assert t("config.missing") in result.output
     assert "CADRE_TUI_READ_ONLY" in result.output and "--show" in result.output
+    assert "CADRE_TUI_MAX_AGE" in result.output
 
 
 def test_show_text_gives_each_value_and_where_it_came_from(

@@ -165,6 +165,8 @@ def only_problem(config: Config, key: str, expected: str):  # noqa: ANN201
         ("[eligibility]\nmax_age = 200", "eligibility.max_age", "config.expect.whole_number"),
         ('[eligibility]\nmax_age = "35"', "eligibility.max_age", "config.expect.whole_number"),
         ("[eligibility]\nmax_age = true", "eligibility.max_age", "config.expect.whole_number"),
+        ('[eligibility]\nmax_age = "old"', "eligibility.max_age", "config.expect.whole_number"),
+        ("[eligibility]\nmax_age = 0", "eligibility.max_age", "config.expect.whole_number"),
         (
             "[eligibility]\ncooling_off_years = -1",
             "eligibility.cooling_off_years",
@@ -210,6 +212,31 @@ def test_a_bad_value_in_the_environment_falls_back_to_the_file(
     assert str(getattr(from_file, key).source) == f"config file {path}"
     default = load_config(tmp_path / "none.toml", {name: value})
     assert getattr(default, key).source.kind in ("default", "locale")
+
+
+def test_the_environment_beats_the_file_for_each_eligibility_value(tmp_path: Path) -> None:
+    path = write(tmp_path, FULL_FILE)
+    config = load_config(path, {"CADRE_TUI_MAX_AGE": " 30 "})
+    assert config.problems == ()
+    assert config.eligibility_rules() == EligibilityRules(max_age=30, cooling_off_years=3)
+    sources = {name: str(s.source) for name, s in config.settings()}
+    assert sources["eligibility.max_age"] == "env CADRE_TUI_MAX_AGE"
+    assert sources["eligibility.cooling_off_years"] == f"config file {path}"
+    alone = load_config(tmp_path / "none.toml", {"CADRE_TUI_COOLING_OFF_YEARS": "0"})
+    assert alone.eligibility_rules() == EligibilityRules(cooling_off_years=0)
+
+
+@pytest.mark.parametrize("value", ["old", "0", "-3", "35.5", "３５"])
+def test_a_bad_eligibility_value_in_the_environment_falls_back_to_the_file(
+    tmp_path: Path, value: str
+) -> None:
+    path = write(tmp_path, FULL_FILE)
+    config = load_config(path, {"CADRE_TUI_MAX_AGE": value})
+    problem = only_problem(config, "eligibility.max_age", "config.expect.whole_number")
+    assert str(problem.source) == "env CADRE_TUI_MAX_AGE" and "18 to 70" in problem.message()
+    assert config.eligibility_rules().max_age == 40
+    default = load_config(tmp_path / "none.toml", {"CADRE_TUI_MAX_AGE": value})
+    assert default.eligibility_rules() == EligibilityRules()
 
 
 def test_a_toml_syntax_error_is_one_problem_and_every_default(tmp_path: Path) -> None:

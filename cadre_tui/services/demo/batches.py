@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
+from cadre_tui.domain.eligibility import blocking_failures
 from cadre_tui.domain.enums import (
     CadreCategory,
     EvaluationGrade,
@@ -26,7 +26,7 @@ from cadre_tui.domain.enums import (
 )
 from cadre_tui.domain.model import Cadre, ReceivingUnit, SendingUnit, Village
 from cadre_tui.errors import CadreError
-from cadre_tui.services.demo.definition import BatchPlan, DemoDefinition, GroupPlan
+from cadre_tui.services.demo.definition import DEMO_RULES, BatchPlan, DemoDefinition, GroupPlan
 from cadre_tui.services.demo.figures import PlacedCadre
 from cadre_tui.services.demo.people import Picker
 from cadre_tui.store import (
@@ -83,7 +83,7 @@ class RoundReserve:
     leave every unit someone to put forward while the pool allows."""
 
     def __init__(self, conn: sqlite3.Connection, pool: Sequence[Cadre], on: dt.date):
-        judged = judge_cadres(conn, [c.id for c in pool], on, EligibilityRules())
+        judged = judge_cadres(conn, [c.id for c in pool], on, DEMO_RULES)
         self.eligible = {i for i, (_, results) in judged.items() if not blocking_failures(results)}
         self.left = Counter(c.sending_unit_id for c in pool if c.id in self.eligible)
 
@@ -126,7 +126,7 @@ def choose_members(
     pool = [found[i] for i in ids if i in found and found[i].status == "available"]
     looked_at = len(pool)
     reserve = RoundReserve(conn, pool, round_on)
-    rules = EligibilityRules().for_batch(True)
+    rules = DEMO_RULES.for_batch(True)
     share = float(definition.placement["leader_share"])
     chosen: dict[int, list[Cadre]] = {}
     for plan in definition.batches:
@@ -276,6 +276,7 @@ class BatchBuilder:
                     start_date=dates.start,
                     role=roles.get(cadre.id, PlacementRole.MEMBER),
                     party_transferred_on=transferred,
+                    rules=DEMO_RULES,
                     **shape,
                 )
                 placed.append(

@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.domain.enums import METRIC_CODES
 from cadre_tui.errors import CadreError
 from cadre_tui.resources import data_dir
 
 Weighted = tuple[tuple[Any, int], ...]
+
+DEMO_RULES = EligibilityRules()
+"""The seed's eligibility defaults, never the user's ``[eligibility]`` config: the demo
+chooses its nominees and members by them, so its check figures never move."""
 
 
 @dataclass(frozen=True)

@@ -13,10 +13,11 @@ import random
 import tomllib
 from typing import Any
 
-from cadre_tui.domain.eligibility import EligibilityRules, blocking_failures
+from cadre_tui.domain.eligibility import blocking_failures
 from cadre_tui.domain.round import Quota, RecommendationRound
 from cadre_tui.errors import CadreError
 from cadre_tui.resources import data_dir
+from cadre_tui.services.demo.definition import DEMO_RULES
 from cadre_tui.store import cadres, units
 from cadre_tui.store import recommendations as store
 from cadre_tui.store.sqlite import sqlite3
@@ -55,7 +56,7 @@ class RoundBuilder:
         self.settings = spec["round"]
         self.rng = random.Random(f"{seed}:round")
         self.today = today
-        self.rules = EligibilityRules()
+        self.rules = DEMO_RULES
         self.round: RecommendationRound = store.create_round(
             conn,
             today.year,

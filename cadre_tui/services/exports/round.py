@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.domain.identity import mask_phone
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
@@ -16,8 +17,14 @@ from cadre_tui.store import recommendations
 from cadre_tui.store.sqlite import sqlite3
 
 
-def find_board(conn: sqlite3.Connection, year: int | None, today: dt.date) -> RoundBoard:
-    """The round of ``year`` (default: this year's, else the latest) as of ``today``."""
+def find_board(
+    conn: sqlite3.Connection,
+    year: int | None,
+    today: dt.date,
+    rules: EligibilityRules | None = None,
+) -> RoundBoard:
+    """The round of ``year`` (default: this year's, else the latest) as of ``today``,
+    its nominees judged by ``rules`` (the config's; the seed's defaults when None)."""
     found = (
         round_board.current_round(conn, today)
         if year is None
@@ -25,7 +32,7 @@ def find_board(conn: sqlite3.Connection, year: int | None, today: dt.date) -> Ro
     )
     if found is None:
         raise CadreError("round.no_round", year=year or today.year)
-    return round_board.board(conn, found, today=today)
+    return round_board.board(conn, found, today=today, rules=rules)
 
 
 def columns() -> tuple[Column, ...]:

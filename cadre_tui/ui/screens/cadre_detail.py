@@ -80,7 +80,8 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
         try:
             if reveal:
                 cadre_history.record_reveal(conn, self.cadre_id, ("id_number", "phone"))
-            profile = cadre_profile.profile(conn, self.cadre_id, dt.date.today())
+            rules = self.app.eligibility_rules  # type: ignore[attr-defined]
+            profile = cadre_profile.profile(conn, self.cadre_id, dt.date.today(), rules)
             followed = coordination_view.cadre_coordination(conn, self.cadre_id)
         except CadreError as exc:
             self.post_message(DetailFailed(exc.message()))

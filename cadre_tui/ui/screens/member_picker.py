@@ -79,7 +79,6 @@ class MemberPickerScreen(PoolSearchDialog, TranslatedBindings, ModalScreen[int |
         self.batch = batch
         self.group = group
         self.start = start
-        self.rules = EligibilityRules().for_batch(batch.allow_leaders)
         self.scope = "nominees"
         self.custom: PoolFilter | None = None
         """The pool's structured filters when chosen (Ctrl+F): they replace the scope."""
@@ -93,6 +92,12 @@ class MemberPickerScreen(PoolSearchDialog, TranslatedBindings, ModalScreen[int |
     @property
     def database(self):  # noqa: ANN201 - store.database.Database
         return self.app.database  # type: ignore[attr-defined]
+
+    @property
+    def rules(self) -> EligibilityRules:
+        """The config's eligibility values (kept by the app), for this batch's leaders rule."""
+        app_rules: EligibilityRules = self.app.eligibility_rules  # type: ignore[attr-defined]
+        return app_rules.for_batch(self.batch.allow_leaders)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body", id="picker-body"):

@@ -217,6 +217,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
                     flt,
                     order,
                     today=dt.date.today(),
+                    rules=self.rules,
                     after=key if mode in ("after", "stay") else None,
                     before=key if mode == "before" else None,
                     from_end=mode == "end",
@@ -240,7 +241,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
     def load_count(self, seq: int, flt: PoolFilter) -> None:
         try:
             with self._connection("count") as conn:
-                total = pool.count(conn, flt, today=dt.date.today())
+                total = pool.count(conn, flt, today=dt.date.today(), rules=self.rules)
         except sqlite3.OperationalError:
             return  # interrupted by a newer query; its own count follows
         if not get_current_worker().is_cancelled:
@@ -252,7 +253,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
 
         conn = self.database.connect()
         try:
-            summary = cadre_profile.summary(conn, cadre_id, dt.date.today())
+            summary = cadre_profile.summary(conn, cadre_id, dt.date.today(), self.rules)
         finally:
             conn.close()
         if not get_current_worker().is_cancelled:

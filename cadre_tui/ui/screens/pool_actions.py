@@ -9,6 +9,7 @@ from dataclasses import replace
 
 from textual import work
 
+from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.domain.enums import CadreStatus
 from cadre_tui.domain.pool_query import PoolFilter
 from cadre_tui.errors import CadreError
@@ -19,6 +20,11 @@ from cadre_tui.ui.screens.pool_messages import ActionDone, SavedFiltersLoaded
 
 class PoolActions:
     """Mixin for PoolScreen: every action that writes runs in a thread worker."""
+
+    @property
+    def rules(self) -> EligibilityRules:
+        """The config's eligibility values, which the app keeps for every screen."""
+        return self.app.eligibility_rules  # type: ignore[attr-defined]
 
     # --- one cadre ---------------------------------------------------------------
 
@@ -94,7 +100,7 @@ class PoolActions:
 
         conn = self.database.connect()
         try:
-            ids = pool.matching_ids(conn, flt, today=dt.date.today())
+            ids = pool.matching_ids(conn, flt, today=dt.date.today(), rules=self.rules)
         finally:
             conn.close()
         self.app.call_from_thread(self.grid.mark, ids)
@@ -154,7 +160,9 @@ class PoolActions:
             if round_ is None:
                 raise CadreError("round.no_round", year=dt.date.today().year)
             year = round_.year
-            written = recommendations.nominate_in_year(conn, year, ids, exception_reason=reason)
+            written = recommendations.nominate_in_year(
+                conn, year, ids, rules=self.rules, exception_reason=reason
+            )
         except CadreError as exc:
             if exc.key.startswith("round.error.reason_required"):
                 self.app.call_from_thread(self._ask_reason, ids, exc.message())

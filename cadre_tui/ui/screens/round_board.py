@@ -76,9 +76,8 @@ class RoundBoardScreen(LiveScreen, TranslatedBindings, Screen[None]):
         ),
     ]
 
-    def __init__(self, rules: EligibilityRules | None = None) -> None:
+    def __init__(self) -> None:
         super().__init__(id="round")
-        self.rules = rules or EligibilityRules()
         self.year: int | None = None
         self.board: RoundBoard | None = None
         self.late_only = False
@@ -88,6 +87,11 @@ class RoundBoardScreen(LiveScreen, TranslatedBindings, Screen[None]):
     @property
     def database(self):  # noqa: ANN201 - store.database.Database
         return self.app.database  # type: ignore[attr-defined]
+
+    @property
+    def rules(self) -> EligibilityRules:
+        """The config's eligibility values, which the app keeps for every screen."""
+        return self.app.eligibility_rules  # type: ignore[attr-defined]
 
     @property
     def units(self) -> RoundUnitList:
