@@ -111,5 +111,7 @@ def run_app(settings: Settings, screen: str = "dashboard") -> None:
         keymap=config.keymap if config else None,
         theme=config.theme.value if config else None,
         problems=config.problems if config else (),
+        config_path=config.path if config else None,
+        theme_source=config.theme.source if config else None,
     )
     app.run(headless=bool(os.environ.get(EXIT_AFTER_PAINT_ENV)))
