@@ -9,7 +9,7 @@ import pytest
 from textual.command import CommandList
 from textual.filter import Monochrome
 
-from cadre_tui.config import load_config
+from cadre_tui.config import Source, load_config
 from cadre_tui.store.database import open_database
 from cadre_tui.theme_files import BUILT_IN
 from cadre_tui.ui.app import CadreApp
@@ -130,3 +130,24 @@ async def test_no_color_and_sixteen_colours_still_show_every_screen_in_words(
         assert isinstance(app.screen, BatchScreen)
         assert app.screen.warn_style == "bold color(1)"
         assert screen_text(app).strip()
+
+
+async def test_a_choice_that_cannot_be_saved_is_a_warning_and_an_override_is_named(
+    demo_db: Path, tmp_path: Path, truecolour: None
+):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    app = app_from(demo_db, tmp_path / "config.toml")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.config_path = blocker / "config.toml"  # its folder cannot be made
+        app.choose_theme("cadre-light")  # as the palette's theme list does
+        await pilot.pause()
+        assert app.theme == "cadre-light"  # used now, though not saved
+        (note,) = list(app._notifications)
+        assert note.severity == "warning" and str(blocker / "config.toml") in note.message
+        app.config_path = tmp_path / "config.toml"
+        app.theme_source = Source("env", "CADRE_TUI_THEME")
+        app.choose_theme("cadre-high-contrast")
+        await pilot.pause()
+        assert "CADRE_TUI_THEME" in list(app._notifications)[-1].message
+    assert load_config(tmp_path / "config.toml", {}).theme.value == "cadre-high-contrast"

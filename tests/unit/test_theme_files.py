@@ -3,6 +3,7 @@ one problem naming the file and what it should be, and the other themes still lo
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,40 @@ def test_colours_and_styles_are_normalized(tmp_path: Path):
     theme = read_theme_file(write(tmp_path, "loud.toml", text))
     assert theme.colours == {"primary": "#aabbcc"}
     assert theme.variables == {"border": "ansi_red", "link-style": "bold underline"}
+
+
+def test_the_readme_example_theme_loads(tmp_path: Path):
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("### Themes") :]
+    example = section[section.index("```toml\n") + 8 : section.index("```\n", 8)]
+    theme = read_theme_file(write(tmp_path, "office.toml", example))
+    assert theme.name == "office" and theme.variables == {"border": "#00509e"}
+
+
+UI = Path(__file__).parents[2] / "cadre_tui" / "ui"
+COLOUR_WORDS = "|".join(sorted(NAMED))
+HARD_CODED = re.compile(
+    r"(?:color|background|border[a-z-]*|tint|outline[a-z-]*)\s*:[^;$]*?"
+    r"(#[0-9a-fA-F]{3,8}\b|rgba?\(|hsla?\(|\bansi_|\b(?:" + COLOUR_WORDS + r")\b)"
+)
+
+
+def style_text(path: Path) -> str:
+    """A .tcss file, or the DEFAULT_CSS of the widgets and screens in a .py file."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".py":
+        text = "\n".join(re.findall(r'DEFAULT_CSS = """(.*?)"""', text, re.S))
+    return text
+
+
+def test_styles_use_theme_variables_only():
+    """No colour written into a .tcss file or a DEFAULT_CSS: every theme applies everywhere."""
+    files = sorted([*UI.rglob("*.tcss"), *UI.rglob("*.py")])
+    assert len([path for path in files if style_text(path)]) >= 5  # the scan finds the styles
+    found = [
+        f"{path.name}: {line.strip()}"
+        for path in files
+        for line in style_text(path).splitlines()
+        if HARD_CODED.search(line)
+    ]
+    assert not found
