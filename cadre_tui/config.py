@@ -110,11 +110,17 @@ class ConfigProblem:
     source: Source | None = None
     params: tuple[tuple[str, str], ...] = ()
     whole_file: bool = False
+    template: str = ""
+    """A catalog key of its own for the message (a theme file's problems); it gets
+    ``key``, ``got``, ``expected`` and the params."""
 
     def expected_text(self) -> str:
         return t(self.expected, **dict(self.params))
 
     def message(self) -> str:
+        if self.template:
+            params = {**dict(self.params), "key": self.key, "got": self.got}
+            return t(self.template, **params, expected=self.expected_text())
         if self.whole_file:
             return t("config.problem_file", path=self.key, got=self.got)
         template = "config.problem_name" if self.expected in _NAME_PROBLEMS else "config.problem"

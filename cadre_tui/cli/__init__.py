@@ -121,4 +121,6 @@ def build_app(settings: Settings, screen: str = "dashboard"):  # -> ui.app.Cadre
         theme=config.theme.value if config else None,
         eligibility_rules=settings.rules,
         problems=config.problems if config else (),
+        config_path=config.path if config else None,
+        theme_source=config.theme.source if config else None,
     )

@@ -57,16 +57,23 @@ def _path_line(config: Config) -> str:
 
 
 def _show(config: Config, output_format: str) -> None:
-    problems = list(config.problems)
+    from cadre_tui import theme_files
+
+    themes = theme_files.load_themes(theme_files.user_folder(config.path))
+    problems = [*config.problems, *themes.problems]
+    chosen = config.theme.value
+    if chosen and chosen not in themes.names:
+        problems.append(theme_files.unknown_theme(chosen, themes.names, config.theme.source))
     if config.keys:
         from cadre_tui.ui.bindings import unknown_binding_problems
 
         source = next(iter(config.keys.values())).source  # every key comes from the file
         problems += unknown_binding_problems(config.keymap, source)
     if output_format == "json":
-        click.echo(json.dumps(_as_json(config, problems), ensure_ascii=False, indent=2))
+        data = {**_as_json(config, problems), **_themes_json(config, themes)}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
     else:
-        _print_text(config, problems)
+        _print_text(config, problems, themes)
     if problems:
         raise SystemExit(EXIT_PROBLEMS)
 
@@ -87,12 +94,33 @@ def _json_value(value: Any) -> Any:
     return str(value) if isinstance(value, Path) else value
 
 
-def _print_text(config: Config, problems: list[ConfigProblem]) -> None:
+def _themes_json(config: Config, themes) -> dict[str, Any]:  # noqa: ANN001 - theme_files.Themes
+    from cadre_tui.theme_files import user_folder
+
+    return {
+        "theme_folder": str(user_folder(config.path)),
+        "themes": [
+            {"name": theme.name, "built_in": theme.built_in, "path": str(theme.path)}
+            for theme in themes.themes
+        ],
+    }
+
+
+def _print_text(config: Config, problems: list[ConfigProblem], themes) -> None:  # noqa: ANN001
+    from cadre_tui.theme_files import user_folder
+
     click.echo(_path_line(config))
     rows = [(name, _text_value(s.value), s.source.describe()) for name, s in config.settings()]
     if not config.keys:
         rows.append(("keys", t("config.no_keys"), t("config.source.default")))
     _columns((t("config.setting"), t("config.value"), t("config.from")), rows)
+    click.echo()
+    click.echo(t("themes.available"))
+    width = max((len(theme.name) for theme in themes.themes), default=0)
+    for theme in themes.themes:
+        where = t("themes.built_in") if theme.built_in else t("themes.user", path=str(theme.path))
+        click.echo(f"  {theme.name:<{width}}  {where}")
+    click.echo(t("themes.folder", path=str(user_folder(config.path))))
     click.echo()
     if not problems:
         click.echo(t("config.no_problems"))

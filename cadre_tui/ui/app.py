@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -12,12 +13,13 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from cadre_tui.config import ConfigProblem
+from cadre_tui.config import ConfigProblem, Source
 from cadre_tui.domain.eligibility import EligibilityRules
 from cadre_tui.i18n import t
 from cadre_tui.store.database import Database
 from cadre_tui.ui.bindings import TranslatedBindings, translate_bindings
 from cadre_tui.ui.live import LiveApp
+from cadre_tui.ui.themes import ThemedApp
 
 EXIT_AFTER_PAINT_ENV = "CADRE_TUI_EXIT_AFTER_PAINT"
 """Set by benchmarks/startup.py: quit as soon as the dashboard has painted its data."""
@@ -27,7 +29,7 @@ CHECK_DELAY_SECONDS = 0.5
 """The start-up ``quick_check`` runs this long after the first paint, off the UI thread."""
 
 
-class CadreApp(LiveApp, TranslatedBindings, App[None]):
+class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
     CSS_PATH = "styles/app.tcss"
     ENABLE_COMMAND_PALETTE = True
 
@@ -70,9 +72,13 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         theme: str | None = None,
         eligibility_rules: EligibilityRules | None = None,
         problems: Sequence[ConfigProblem] = (),
+        config_path: Path | None = None,
+        theme_source: Source | None = None,
     ) -> None:
-        """``keymap`` (binding id → keys), ``theme``, ``eligibility_rules`` and ``problems``
-        come from the config; the screens judge every cadre by ``eligibility_rules``."""
+        """``keymap`` (binding id → keys), ``theme`` (and where it came from),
+        ``eligibility_rules`` and ``problems`` come from the config at ``config_path``
+        (the user's by default), beside which the user's theme files are; the screens
+        judge every cadre by ``eligibility_rules``."""
         super().__init__()
         self.database = database
         self.eligibility_rules = eligibility_rules or EligibilityRules()
@@ -85,15 +91,11 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
         self.user_keymap = dict(keymap or {})
         if self.user_keymap:
             self.set_keymap(self.user_keymap)
-        if theme and theme in self.available_themes:
-            self.theme = theme
-        elif theme:
-            names = ", ".join(sorted(self.available_themes))
-            self.config_problems.append(
-                ConfigProblem(
-                    "theme", "config.expect.theme", f'"{theme}"', None, (("names", names),)
-                )
-            )
+        if config_path is None:
+            from cadre_tui.paths import config_file
+
+            config_path = config_file()
+        self.config_problems += self.setup_themes(theme, config_path, theme_source)
 
     def on_mount(self) -> None:
         self.switch_mode(self.start_mode)

@@ -54,7 +54,7 @@ def test_show_text_gives_each_value_and_where_it_came_from(
 ) -> None:
     config_file.parent.mkdir()
     config_file.write_text(
-        'language = "en"\ntheme = "textual-light"\n[eligibility]\nmax_age = 40\n'
+        'language = "en"\ntheme = "cadre-light"\n[eligibility]\nmax_age = 40\n'
         '[keys]\npool.search = "ctrl+f"\n',
         encoding="utf-8",
     )
@@ -65,7 +65,7 @@ def test_show_text_gives_each_value_and_where_it_came_from(
     assert str(tmp_path / "x.db") in lines["database"]
     assert lines["database"].endswith(t("config.source.option", where="--db"))
     assert lines["language"].endswith(t("config.source.file", where=str(config_file)))
-    assert "textual-light" in lines["theme"]
+    assert "cadre-light" in lines["theme"]
     assert "true" in lines["read_only"]
     assert lines["read_only"].endswith(t("config.source.env", where="CADRE_TUI_READ_ONLY"))
     assert "40" in lines["eligibility.max_age"]
@@ -92,14 +92,14 @@ def test_show_json_with_sources_and_problems(
         'language = "fr"\nread_only = true\n[keys]\n"app.help" = "f9"\n"pool.serch" = "ctrl+f"\n',
         encoding="utf-8",
     )
-    monkeypatch.setenv("CADRE_TUI_THEME", "textual-dark")
+    monkeypatch.setenv("CADRE_TUI_THEME", "cadre-dark")
     result = run("config", "--show", "--format", "json")
     assert result.exit_code == 3
     data = json.loads(result.output)
     assert data["path"] == str(config_file) and data["exists"] is True
     settings = data["settings"]
     assert settings["read_only"] == {"value": True, "source": f"config file {config_file}"}
-    assert settings["theme"] == {"value": "textual-dark", "source": "env CADRE_TUI_THEME"}
+    assert settings["theme"] == {"value": "cadre-dark", "source": "env CADRE_TUI_THEME"}
     assert settings["language"] == {"value": "en", "source": "locale LANG"}
     assert settings["database"]["source"] == "default"
     assert settings["keys.app.help"]["value"] == "f9"

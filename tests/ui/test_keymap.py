@@ -106,12 +106,12 @@ async def test_an_unknown_theme_gives_one_notification_and_the_default(
         await settle(app, pilot)
         assert app.theme == default_theme
         (note,) = [note.message for note in app._notifications]
-        assert "no-such-theme" in note and "textual-light" in note
+        assert "no-such-theme" in note and "cadre-light" in note
 
 
 async def test_a_known_theme_is_used(demo_db: Path, tmp_path: Path):
-    app = app_with(demo_db, tmp_path, 'theme = "textual-light"\n')
+    app = app_with(demo_db, tmp_path, 'theme = "cadre-light"\n')
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
-        assert app.theme == "textual-light"
+        assert app.theme == "cadre-light"
         assert not app._notifications

@@ -207,8 +207,13 @@ class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, S
     @property
     def warn_style(self) -> str:
         """Problems in the theme's error colour as well as marked in words."""
+        from textual.color import Color
+
         error = getattr(self.app.current_theme, "error", None)
-        return f"{detail.PROBLEM_STYLE} {error}" if error else detail.PROBLEM_STYLE
+        if not error:
+            return detail.PROBLEM_STYLE
+        # Rich's name for it: "ansi_red" in a 16-colour theme is "color(1)" to Rich.
+        return f"{detail.PROBLEM_STYLE} {Color.parse(error).rich_color.name}"
 
     def current_key(self) -> NodeKey | None:
         node = self.tree.cursor_node
