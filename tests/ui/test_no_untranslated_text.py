@@ -156,6 +156,9 @@ async def help_and_palette(rec: Recorder) -> None:
     await rec.press("escape")
     await rec.press("ctrl+p", label="palette")
     await rec.press(*"主题", label="palette search")
+    await rec.press(*"无此命令", label="palette, nothing found")
+    await rec.pilot.pause(0.6)  # Textual says "no matches" after half a second
+    rec.look("palette, nothing found")
     await rec.press("escape")
     await rec.press("f3", "ctrl+p", label="palette on the pool")
     await rec.press("escape")
@@ -310,7 +313,7 @@ async def coordination(rec: Recorder) -> None:
 
 GROUPS: dict[str, tuple[str, Callable[[Recorder], Awaitable[None]], set[str]]] = {
     "dashboard": ("dashboard", dashboard_and_progress, {"DashboardScreen", "ProgressScreen"}),
-    "help_palette": ("dashboard", help_and_palette, {"HelpScreen", "CommandPalette"}),
+    "help_palette": ("dashboard", help_and_palette, {"HelpScreen", "TranslatedCommandPalette"}),
     "pool": (
         "pool",
         pool,
