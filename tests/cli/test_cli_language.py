@@ -36,6 +36,11 @@ def test_help_follows_the_locale(zh_locale: None, args: tuple[str, ...]) -> None
     assert not ENGLISH.search(result.output), result.output
 
 
+def test_click_s_own_help_notes_follow_the_locale(zh_locale: None) -> None:
+    shown = run("backup", "--help").output
+    assert "[默认：14" in shown and "default" not in shown
+
+
 def test_lang_wins_over_the_locale_wherever_it_is(zh_locale: None) -> None:
     for args in (("--help", "--lang", "en"), ("--lang=en", "groups", "--help")):
         result = run(*args)
