@@ -115,7 +115,7 @@ class Recorder:
         self.seen_screens: set[str] = set()
 
     async def settle(self) -> None:
-        for _ in range(3):
+        for _ in range(2):
             await self.app.workers.wait_for_complete()
             await self.pilot.pause()
 
