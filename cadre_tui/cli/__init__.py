@@ -12,19 +12,33 @@ from pathlib import Path
 import click
 
 from cadre_tui import __version__, i18n
+from cadre_tui.cli import click_text
 from cadre_tui.cli.common import (
     Settings,
     apply_group_options,
+    early_language,
     group_config,
     open_store,
     report_problems,
     set_language,
 )
-from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
+from cadre_tui.cli.translated import TranslatedGroup, option
+
+click_text.install()
+
+
+class MainGroup(TranslatedGroup):
+    """The language is settled before any option is parsed, so an eager ``--help``
+    (which click may handle before ``--lang``'s callback) and click's usage errors
+    speak it too: ``--lang`` anywhere on the line, then the config file, then the locale."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        early_language(ctx, args)
+        return super().parse_args(ctx, args)
 
 
 @click.group(
-    cls=TranslatedGroup,
+    cls=MainGroup,
     invoke_without_command=True,
     help="cli.help.main",
     lazy_commands={
@@ -70,8 +84,13 @@ from cadre_tui.cli.translated import TranslatedGroup, TranslatedOption, option
     help="cli.help.screen",
 )
 @option("--allow-old-sqlite", is_flag=True, help="cli.help.allow_old_sqlite")
-@click.version_option(
-    __version__, "--version", prog_name="cadre-tui", cls=TranslatedOption, help="cli.help.version"
+@option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: show_version(ctx, value),
+    help="cli.help.version",
 )
 @click.pass_context
 def main(
@@ -97,6 +116,13 @@ def main(
         run_app(ctx.obj, screen)
     elif ctx.invoked_subcommand != "config":  # config --show lists them itself
         report_problems(config)
+
+
+def show_version(ctx: click.Context, value: bool) -> None:
+    """``--version``: one line in the chosen language."""
+    if value and not ctx.resilient_parsing:
+        click.echo(i18n.t("click.version", prog="cadre-tui", version=__version__))
+        ctx.exit()
 
 
 def run_app(settings: Settings, screen: str = "dashboard") -> None:

@@ -98,6 +98,23 @@ def set_language(ctx: click.Context, param: click.Parameter, value: str | None) 
     return value
 
 
+def early_language(ctx: click.Context, args: list[str]) -> None:
+    """Set the language from the raw arguments before click parses them: the last valid
+    ``--lang`` (a subcommand's wins, as it does later), else the config file and locale."""
+    chosen = None
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        value = None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        if value in i18n.LANGUAGES:
+            chosen = value
+    i18n.set_language(chosen or group_config(ctx).language.value)
+
+
 def group_config(ctx: click.Context) -> Config:
     """The config file and the ``CADRE_TUI_*`` environment, read once per run."""
     config = ctx.meta.get(CONFIG_META)

@@ -89,6 +89,8 @@ def _import(  # noqa: PLR0913 - the command's options, passed on
     except CadreError as exc:
         fail(exc.message())
     _report(plan)
+    if not create_units and _names_unknown_units(plan):
+        click.echo(t("roster_import.cli.create_units_hint"))
     if dry_run:
         click.echo(t("roster_import.cli.dry_run"))
         return EXIT_REJECTED if plan.rejected else 0
@@ -116,6 +118,13 @@ def _import(  # noqa: PLR0913 - the command's options, passed on
         _rejected_file(plan, write_rejected)
         return EXIT_REJECTED
     return 0
+
+
+def _names_unknown_units(plan) -> bool:  # noqa: ANN001 - roster_import.ImportPlan
+    """Whether a row was refused for a sending unit the programme lacks (the reason is
+    already words, so it is recognised by the sentence's text after the unit's name)."""
+    tail = t("roster_import.cell.unknown_unit", unit="\0").split("\0")[-1]
+    return any(tail in reason for row in plan.rejected_rows() for reason in row.reasons)
 
 
 def _report(plan) -> None:  # noqa: ANN001 - roster_import.ImportPlan

@@ -162,6 +162,8 @@ c.name, c.birth_date, c.category, c.status, c.grassroots_experience,
 EXISTS (SELECT 1 FROM placements p WHERE p.cadre_id = c.id AND p.end_date IS NULL),
 (SELECT max(p.end_date) FROM placements p WHERE p.cadre_id = c.id)
 """
+NOMINEE_ORDER = "c.name_pinyin, c.name, rec.id"
+"""Chinese names by their stored pinyin (安娜, 李明, 张伟), others by their letters."""
 _NOMINEE_FROM = (
     "FROM recommendations rec JOIN cadres c ON c.id = rec.cadre_id WHERE rec.round_id = ?"
 )
@@ -170,24 +172,26 @@ _NOMINEE_FROM = (
 def nominee_rows(
     conn: sqlite3.Connection, round_id: int, sending_unit_id: int | None = None
 ) -> list[NomineeRow]:
-    """The round's nominations (of one unit, or all) with their cadres, in entry order,
-    read in one step (see :func:`~cadre_tui.store.rounds.rows_in_one_step`)."""
+    """The round's nominations (of one unit, or all) with their cadres, by name (pinyin,
+    so 张 sorts under Z), read in one step (see ``rounds.rows_in_one_step``)."""
     rest, params = _NOMINEE_FROM, [round_id]
     if sending_unit_id is not None:
         rest += " AND rec.sending_unit_id = ?"
         params.append(sending_unit_id)
-    rows = rows_in_one_step(conn, _NOMINEE_COLUMNS, rest, "rec.id", params)
+    rows = rows_in_one_step(conn, _NOMINEE_COLUMNS, rest, NOMINEE_ORDER, params)
     return [NomineeRow._make(row) for row in rows]
 
 
 def approved_nominees(conn: sqlite3.Connection, year: int) -> list[Cadre]:
-    """The cadres approved in ``year``'s round, by sending unit and entry: what
+    """The cadres approved in ``year``'s round, by sending unit and name (pinyin): what
     batch formation offers first. Their eligibility is judged again there."""
     rows = conn.execute(
         "SELECT rec.cadre_id FROM recommendations rec"
         " JOIN recommendation_rounds r ON r.id = rec.round_id"
         " JOIN sending_units s ON s.id = rec.sending_unit_id"
-        " WHERE r.year = ? AND rec.state = 'approved' ORDER BY s.code, rec.id",
+        " JOIN cadres c ON c.id = rec.cadre_id"
+        " WHERE r.year = ? AND rec.state = 'approved'"
+        " ORDER BY s.code, c.name_pinyin, c.name, rec.id",
         (year,),
     ).fetchall()
     ids = [row[0] for row in rows]

@@ -179,9 +179,9 @@ class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
-            self.push_screen(
-                CommandPalette(placeholder=t("palette.placeholder"), id="--command-palette")
-            )
+            from cadre_tui.ui.palette import TranslatedCommandPalette
+
+            self.push_screen(TranslatedCommandPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every screen, and every binding of the current screen, from the palette."""

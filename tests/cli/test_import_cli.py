@@ -152,7 +152,8 @@ def test_a_file_that_cannot_be_imported_exits_1(db: Path, tmp_path: Path) -> Non
 
 def test_create_units_adds_what_the_roster_names(db: Path, tmp_path: Path) -> None:
     path = workbook(tmp_path / "r.xlsx", [person(0, 工作单位="湖塘镇")])
-    assert run(db, str(path)).exit_code == 3
+    refused = run(db, str(path))
+    assert refused.exit_code == 3 and "Add --create-units" in refused.output
     result = run(db, str(path), "--create-units")
     assert result.exit_code == 0, result.output
     assert "Sending units to be created: 湖塘镇" in result.output

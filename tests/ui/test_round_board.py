@@ -121,10 +121,14 @@ async def test_approve_return_and_meeting_by_keys(demo_copy: Path, screen_text) 
         screen = app.screen
         assert isinstance(screen, RoundUnitScreen)
         text = screen_text(app)
-        assert "不符合" in text and "年龄超过 35 岁" not in text  # first nominee is eligible
+        # by name (pinyin): the over-age nominee with an exception comes first
+        assert "不符合" in text and "年龄超过 35 岁" in text and "破格理由" in text
+        await pilot.press("down")
+        await pilot.pause()
+        assert "年龄超过 35 岁" not in screen_text(app)  # the second one is eligible
         await pilot.press("a")
         await settle(app, pilot)
-        await pilot.press("down")
+        await pilot.press("up")
         await pilot.pause()
         assert "年龄超过 35 岁" in screen_text(app) and "破格理由" in screen_text(app)
         await pilot.press("r")

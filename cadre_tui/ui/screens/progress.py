@@ -213,7 +213,7 @@ class ProgressScreen(LiveScreen, TranslatedBindings, Screen[None]):
         if not can_set(self.node.kind) or not self.node.metrics:
             return
         metric = self.node.metrics[self.rank_by]
-        current = "" if metric.target is None else f"{metric.target:g}"
+        current = "" if metric.target is None else f"{metric.target:.2f}".rstrip("0").rstrip(".")
         question = t("progress.ask_target", name=self.node.name, metric=metric_name(metric.code))
 
         def given(text: str | None) -> None:
