@@ -10,6 +10,7 @@ nominees (once per distinct case).
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -186,6 +187,58 @@ def board(
     ]
     units.sort(key=lambda u: state_rank(u.state))
     return RoundBoard(round_, today, rules, units)
+
+
+class _Kept(NamedTuple):
+    key: tuple[Any, ...]
+    board: RoundBoard
+
+
+_kept: _Kept | None = None
+_kept_lock = threading.Lock()
+
+
+def kept_board(
+    conn: sqlite3.Connection,
+    round_: RecommendationRound,
+    *,
+    today: dt.date,
+    rules: EligibilityRules,
+    version: int,
+    source: str,
+    fresh: bool = False,
+) -> RoundBoard:
+    """The board of ``round_`` in database ``source`` as of ``version`` (the last
+    audit row), read once per version: the app reads it ahead after start-up, so
+    the first F4 shows 2,000 units at once instead of judging every nominee then.
+    ``fresh`` reads it again whatever is kept (the board's own refresh key)."""
+    global _kept
+    key = (source, round_.id, version, today, rules)
+    with _kept_lock:
+        kept = _kept
+    if kept is not None and kept.key == key and not fresh:
+        return kept.board
+    value = board(conn, round_, today=today, rules=rules)
+    with _kept_lock:
+        _kept = _Kept(key, value)
+    return value
+
+
+def forget_kept_board() -> None:
+    """Drop the board kept by :func:`kept_board` (the benchmark's cold open)."""
+    global _kept
+    with _kept_lock:
+        _kept = None
+
+
+def read_board_ahead(
+    conn: sqlite3.Connection, *, today: dt.date, rules: EligibilityRules, source: str
+) -> None:
+    """This year's board (or the latest round's), kept for the screen to show."""
+    found = current_round(conn, today)
+    if found is not None:
+        version = store.data_version(conn)
+        kept_board(conn, found, today=today, rules=rules, version=version, source=source)
 
 
 def unit_line(

@@ -28,6 +28,11 @@ EXIT_AFTER_PAINT_ENV = "CADRE_TUI_EXIT_AFTER_PAINT"
 CHECK_DELAY_SECONDS = 0.5
 """The start-up ``quick_check`` runs this long after the first paint, off the UI thread."""
 
+READ_AHEAD_SECONDS = 1.0
+"""The round board is read this long after start-up, off the UI thread, so that F4
+shows it at once: judging every nominee of 2,000 units is the one read that would
+otherwise hold its screen back (the other screens page or read little)."""
+
 
 class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
     CSS_PATH = "styles/app.tcss"
@@ -101,10 +106,36 @@ class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
         self.switch_mode(self.start_mode)
         self.start_watching()
         self.set_timer(CHECK_DELAY_SECONDS, self.check_database)
+        if self.start_mode != "round":
+            self.set_timer(self.read_ahead_seconds, self.read_round_board_ahead)
         if self.user_keymap:
             self.set_timer(CHECK_DELAY_SECONDS, self.check_keymap)
         elif self.config_problems:
             self.report_config_problems(self.config_problems)
+
+    read_ahead_seconds = READ_AHEAD_SECONDS
+
+    @work(thread=True, exclusive=True, group="read-ahead", exit_on_error=False)
+    def read_round_board_ahead(self) -> None:
+        """This year's round board, kept for the board screen (see READ_AHEAD_SECONDS)."""
+        from cadre_tui.errors import CadreError
+        from cadre_tui.services import round_board
+        from cadre_tui.store.sqlite import sqlite3
+        from cadre_tui.ui.screens.round_board import today
+
+        try:
+            conn = self.database.connect()
+            try:
+                round_board.read_board_ahead(
+                    conn,
+                    today=today(),
+                    rules=self.eligibility_rules,
+                    source=str(self.database.path),
+                )
+            finally:
+                conn.close()
+        except (CadreError, sqlite3.Error):
+            return  # the board reads for itself when shown, and says what is wrong then
 
     @work(thread=True, exclusive=True, group="keymap-check", exit_on_error=False)
     def check_keymap(self) -> None:

@@ -93,6 +93,31 @@ async def test_f4_and_the_palette_reach_the_board(demo_db: Path) -> None:
         assert {"Open unit", "Late only"} <= titles
 
 
+async def test_the_board_read_ahead_after_start_up_is_what_f4_shows(
+    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cadre_tui.services import round_board as service
+
+    service.forget_kept_board()
+    reads = []
+    judged = service.board
+    monkeypatch.setattr(service, "board", lambda *a, **k: reads.append(1) or judged(*a, **k))
+    app = CadreApp(open_database(demo_db, read_only=True))
+    app.read_ahead_seconds = 0.01
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        assert len(reads) == 1  # read ahead, on the dashboard
+        await pilot.press("f4")
+        await settle(app, pilot)
+        screen = app.screen
+        assert isinstance(screen, RoundBoardScreen) and screen.board is not None
+        assert len(reads) == 1 and screen.board.units  # shown from what was read ahead
+        await pilot.press("r")
+        await settle(app, pilot)
+        assert len(reads) == 2  # the refresh key reads it again
+    service.forget_kept_board()
+
+
 async def test_late_only_filter(demo_db: Path, screen_text) -> None:
     i18n.set_language("zh")
     app = CadreApp(open_database(demo_db, read_only=True), start="round")

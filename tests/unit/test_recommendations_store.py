@@ -313,3 +313,37 @@ def test_placed_and_recently_seconded_cadres_on_the_demo(demo_copy: Path) -> Non
             assert words in exc.value.message()
     finally:
         conn.close()
+
+
+def test_the_kept_board_is_read_once_per_write(
+    conn: sqlite3.Connection, org: SimpleNamespace, db_path: Path
+) -> None:
+    """Read ahead, the board is reused until someone writes; a write, another file or
+    the refresh key read it again."""
+    round_board.forget_kept_board()
+    rules, source = EligibilityRules(), str(db_path)
+    round_board.read_board_ahead(conn, today=TODAY, rules=rules, source=source)
+    version = store.data_version(conn)
+    kept = round_board.kept_board(
+        conn, org.round, today=TODAY, rules=rules, version=version, source=source
+    )
+    again = round_board.kept_board(
+        conn, org.round, today=TODAY, rules=rules, version=version, source=source
+    )
+    assert again is kept and {u.state for u in kept.units} == {UnitState.NOT_SUBMITTED}
+    fresh = round_board.kept_board(
+        conn, org.round, today=TODAY, rules=rules, version=version, source=source, fresh=True
+    )
+    assert fresh is not kept
+    elsewhere = round_board.kept_board(
+        conn, org.round, today=TODAY, rules=rules, version=version, source=source + "-other"
+    )
+    assert elsewhere is not fresh
+    store.nominate(conn, org.round.id, [org.young], today=TODAY)
+    moved = store.data_version(conn)
+    assert moved != version
+    after = round_board.kept_board(
+        conn, org.round, today=TODAY, rules=rules, version=moved, source=source
+    )
+    assert {u.name: u.state for u in after.units}["区财政局"] is UnitState.SUBMITTED
+    round_board.forget_kept_board()

@@ -143,7 +143,15 @@ class RoundBoardScreen(LiveScreen, TranslatedBindings, Screen[None]):
                 if found is None:
                     self.post_message(BoardLoaded(year or day.year, None, version))
                     return
-                board = round_board.board(conn, found, today=day, rules=self.rules)
+                board = round_board.kept_board(
+                    conn,
+                    found,
+                    today=day,
+                    rules=self.rules,
+                    version=version[0],
+                    source=str(self.database.path),
+                    fresh=force,
+                )
                 self.post_message(BoardLoaded(found.year, board, version))
             finally:
                 conn.close()
