@@ -28,6 +28,12 @@ def config_dir() -> Path:
     return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
+def cache_dir() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir(APP_NAME, appauthor=False))
+
+
 def config_file(environ: Mapping[str, str] | None = None) -> Path:
     """``CADRE_TUI_CONFIG`` when set, else ``config.toml`` in the per-user config folder."""
     value = (os.environ if environ is None else environ).get(CONFIG_ENV, "").strip()

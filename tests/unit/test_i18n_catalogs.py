@@ -287,3 +287,27 @@ def test_every_metric_has_a_name() -> None:
     for lang in ("zh", "en"):
         for code in enums.METRIC_CODES:
             assert f"metric.{code}" in catalog(lang), f"{lang}: metric.{code}"
+
+
+def test_a_catalog_kept_between_runs_follows_its_files(
+    tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Kept in the cache folder once read; a changed file is read again, and a
+    damaged cache is read past."""
+    folder = tmp_path / "zz"
+    folder.mkdir()
+    (folder / "a.toml").write_text('[x]\none = "一"\n', encoding="utf-8")
+    assert i18n.load_catalog(folder, "test-zz") == {"x.one": "一"}
+    kept = list((isolated_home / ".cache" / "cadre-tui").glob("test-zz-*.marshal"))
+    assert len(kept) == 1
+
+    def no_parsing(handle):  # noqa: ANN001, ANN202
+        raise AssertionError("parsed although kept")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(tomllib, "load", no_parsing)
+        assert i18n.load_catalog(folder, "test-zz") == {"x.one": "一"}
+    (folder / "a.toml").write_text('[x]\none = "壹"\ntwo = "二"\n', encoding="utf-8")
+    assert i18n.load_catalog(folder, "test-zz") == {"x.one": "壹", "x.two": "二"}
+    kept[0].write_bytes(b"not marshal")
+    assert i18n.load_catalog(folder, "test-zz") == {"x.one": "壹", "x.two": "二"}
