@@ -25,6 +25,7 @@ from textual.widgets.data_table import RowDoesNotExist
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services import coordination_view as view
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
 
@@ -33,7 +34,7 @@ VIEWS = ("items", "meetings", "training")
 
 def today() -> dt.date:
     """The day the board is judged on (tests replace it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 @dataclass
