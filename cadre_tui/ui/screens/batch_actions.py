@@ -80,7 +80,7 @@ class BatchActions:
         return True
 
     def on_tree_node_highlighted(self) -> None:
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        self.refresh_bindings_if_changed()  # type: ignore[attr-defined]
 
     # --- writing -----------------------------------------------------------------------
 

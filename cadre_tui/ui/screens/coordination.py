@@ -28,6 +28,7 @@ from cadre_tui.services import coordination_view as view
 from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
+from cadre_tui.ui.repaint import QuietBindings
 
 VIEWS = ("items", "meetings", "training")
 
@@ -54,7 +55,7 @@ class Written(Message):
     keep: dict[str, Any] = field(default_factory=dict)
 
 
-class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
+class CoordinationScreen(QuietBindings, LiveScreen, TranslatedBindings, Screen[None]):
     """Logistics items, meetings, training and mentors."""
 
     AUTO_FOCUS = "#items-table"
@@ -187,7 +188,7 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._detail()
-        self.refresh_bindings()
+        self.refresh_bindings_if_changed()
 
     def _detail(self) -> None:
         if self.board is None:
