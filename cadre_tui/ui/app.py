@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping, Sequence
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -99,6 +99,12 @@ class CadreApp(LiveApp, TranslatedBindings, App[None]):
             self.set_timer(CHECK_DELAY_SECONDS, self.check_keymap)
         elif self.config_problems:
             self.report_config_problems(self.config_problems)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """A steady text cursor: a blinking one repaints twice a second for as long as
+        a text box has focus, ~310 bytes/s over SSH while nobody types."""
+        if getattr(event.widget, "cursor_blink", False):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     @work(thread=True, exclusive=True, group="keymap-check", exit_on_error=False)
     def check_keymap(self) -> None:
