@@ -61,9 +61,9 @@ class CoordinationScreen(QuietBindings, LiveScreen, TranslatedBindings, Screen[N
     AUTO_FOCUS = "#items-table"
 
     BINDINGS = [
-        Binding("1", "show('items')", "coord.key_items", id="coord.items"),
-        Binding("2", "show('meetings')", "coord.key_meetings", id="coord.meetings"),
-        Binding("3", "show('training')", "coord.key_training", id="coord.training"),
+        Binding("1", "show('items')", "coord.key_items", show=False, id="coord.items"),
+        Binding("2", "show('meetings')", "coord.key_meetings", show=False, id="coord.meetings"),
+        Binding("3", "show('training')", "coord.key_training", show=False, id="coord.training"),
         Binding("n", "new", "coord.key_new", id="coord.new"),
         Binding("s", "set_state", "coord.key_state", id="coord.state"),
         Binding("e", "edit", "coord.key_edit", show=False, id="coord.edit"),
@@ -168,6 +168,9 @@ class CoordinationScreen(QuietBindings, LiveScreen, TranslatedBindings, Screen[N
             table.add_columns(*(t(c) for c in columns))
         for key, cells in rows:
             table.add_row(*cells, key=key)
+        # DataTable measures new rows when idle; at TEXTUAL_FPS=240 a frame can come
+        # first and cache every cell cut to its header's width. Redraw once measured.
+        table.call_after_refresh(table.notify_style_update)
         if keep is not None:
             with contextlib.suppress(RowDoesNotExist):  # gone: the cursor stays where it is
                 table.move_cursor(row=table.get_row_index(keep), animate=False)
