@@ -22,12 +22,14 @@ def cache_dir() -> Path:
     return path
 
 
-def parse_args(description: str, default_sizes: list[int]) -> argparse.Namespace:
+def parse_args(
+    description: str, default_sizes: list[int], default_runs: int = 10
+) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument(
         "--sizes", default=",".join(map(str, default_sizes)), help="comma-separated pool sizes"
     )
-    parser.add_argument("--runs", type=int, default=10, help="repetitions per operation")
+    parser.add_argument("--runs", type=int, default=default_runs, help="repetitions per operation")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     args = parser.parse_args()
     args.sizes = [int(s) for s in str(args.sizes).split(",") if s]

@@ -24,6 +24,7 @@ from cadre_tui.services.batch_view import BatchView, GroupView, MemberLine, Unit
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed
+from cadre_tui.ui.repaint import QuietBindings
 from cadre_tui.ui.screens.batch_actions import BatchActions
 from cadre_tui.ui.screens.batch_member_actions import MemberActions
 from cadre_tui.ui.widgets import batch_detail as detail
@@ -44,7 +45,9 @@ class BatchTree(Tree[NodeKey]):
     """The tree, with its own keys left as Textual has them (↑↓, Enter/Space fold)."""
 
 
-class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, Screen[None]):
+class BatchScreen(
+    MemberActions, BatchActions, QuietBindings, LiveScreen, TranslatedBindings, Screen[None]
+):
     CSS_PATH = "../styles/batch.tcss"
 
     BINDINGS = [
@@ -52,8 +55,8 @@ class BatchScreen(MemberActions, BatchActions, LiveScreen, TranslatedBindings, S
         Binding("f", "figures", "batch.key_figures", id="batch.figures"),
         Binding("p", "place", "batch.key_place", id="batch.place"),
         Binding("m", "move", "batch.key_move", id="batch.move"),
-        Binding("r", "role", "batch.key_role", id="batch.role"),
-        Binding("e", "edit", "batch.key_edit", id="batch.edit"),
+        Binding("r", "role", "batch.key_role", show=False, id="batch.role"),
+        Binding("e", "edit", "batch.key_edit", show=False, id="batch.edit"),
         Binding("n", "new_batch", "batch.key_new_batch", show=False, id="batch.new_batch"),
         Binding("g", "new_group", "batch.key_new_group", show=False, id="batch.new_group"),
         Binding("o", "change_mode", "batch.key_mode", show=False, id="batch.mode"),

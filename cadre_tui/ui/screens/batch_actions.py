@@ -19,6 +19,7 @@ from cadre_tui.domain.dates import DateError, parse_date
 from cadre_tui.domain.enums import BatchState, GroupState, ManagementMode
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
+from cadre_tui.ui import clock
 from cadre_tui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
 
 NEEDS = {
@@ -40,7 +41,7 @@ NEEDS = {
 
 def today() -> dt.date:
     """The day writes are dated by default (tests replace it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 class BatchWritten(Message):
@@ -79,7 +80,7 @@ class BatchActions:
         return True
 
     def on_tree_node_highlighted(self) -> None:
-        self.refresh_bindings()  # type: ignore[attr-defined]
+        self.refresh_bindings_if_changed()  # type: ignore[attr-defined]
 
     # --- writing -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from cadre_tui.domain.quantities import format_total
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services.cadre_profile import CadreProfile
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.widgets.cadre_summary import identity_line, rule_reason
 
@@ -81,7 +82,7 @@ class CadreDetailScreen(TranslatedBindings, Screen[None]):
             if reveal:
                 cadre_history.record_reveal(conn, self.cadre_id, ("id_number", "phone"))
             rules = self.app.eligibility_rules  # type: ignore[attr-defined]
-            profile = cadre_profile.profile(conn, self.cadre_id, dt.date.today(), rules)
+            profile = cadre_profile.profile(conn, self.cadre_id, clock.today(), rules)
             followed = coordination_view.cadre_coordination(conn, self.cadre_id)
         except CadreError as exc:
             self.post_message(DetailFailed(exc.message()))

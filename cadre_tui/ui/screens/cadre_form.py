@@ -8,7 +8,6 @@ keeps everything typed.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +43,7 @@ from cadre_tui.services.cadre_records import (
 )
 from cadre_tui.store.connection import database_error
 from cadre_tui.store.database import Database
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.widgets.form_field import FormField, FormSelect, field_of
 
@@ -258,7 +258,7 @@ class CadreFormScreen(TranslatedBindings, ModalScreen[int | None]):
         through (or that hold something); ``only_clear`` lets a field being typed
         in lose its message as soon as it is right, without nagging mid-word."""
         values = self.values()
-        errors = check_form(values, dt.date.today(), self._current_holder(values))
+        errors = check_form(values, clock.today(), self._current_holder(values))
         for name in FIELDS if only_clear is None else (only_clear,):
             error = errors.get(name)
             if only_clear is not None and error is not None:

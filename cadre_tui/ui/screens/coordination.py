@@ -26,15 +26,18 @@ from textual.widgets.data_table import RowDoesNotExist
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
 from cadre_tui.services import coordination_view as view
+from cadre_tui.services.history import fit
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
+from cadre_tui.ui.repaint import QuietBindings
 
 VIEWS = ("items", "meetings", "training")
 
 
 def today() -> dt.date:
     """The day the board is judged on (tests replace it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 @dataclass
@@ -54,15 +57,19 @@ class Written(Message):
     keep: dict[str, Any] = field(default_factory=dict)
 
 
-class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
+NARROWEST = 6
+"""No column of a coordination table is cut narrower than this many cells."""
+
+
+class CoordinationScreen(QuietBindings, LiveScreen, TranslatedBindings, Screen[None]):
     """Logistics items, meetings, training and mentors."""
 
     AUTO_FOCUS = "#items-table"
 
     BINDINGS = [
-        Binding("1", "show('items')", "coord.key_items", id="coord.items"),
-        Binding("2", "show('meetings')", "coord.key_meetings", id="coord.meetings"),
-        Binding("3", "show('training')", "coord.key_training", id="coord.training"),
+        Binding("1", "show('items')", "coord.key_items", show=False, id="coord.items"),
+        Binding("2", "show('meetings')", "coord.key_meetings", show=False, id="coord.meetings"),
+        Binding("3", "show('training')", "coord.key_training", show=False, id="coord.training"),
         Binding("n", "new", "coord.key_new", id="coord.new"),
         Binding("s", "set_state", "coord.key_state", id="coord.state"),
         Binding("e", "edit", "coord.key_edit", show=False, id="coord.edit"),
@@ -163,7 +170,8 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
             keep = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
         keep = self._keep.pop(name, keep)
         labels = [t(c) for c in columns]
-        widths = column_widths(labels, [cells for _key, cells in rows])
+        room = self.app.size.width - 2  # the vertical scroll bar
+        widths = column_widths(labels, [cells for _key, cells in rows], room)
         if [column.width for column in table.columns.values()] == widths:
             table.clear()
         else:
@@ -171,7 +179,11 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
             for label, width in zip(labels, widths, strict=True):
                 table.add_column(label, width=width)
         for key, cells in rows:
-            table.add_row(*cells, key=key)
+            shown = [
+                fit(cell, width) if isinstance(cell, str) else cell
+                for cell, width in zip(cells, widths, strict=True)
+            ]
+            table.add_row(*shown, key=key)
         if keep is not None:
             with contextlib.suppress(RowDoesNotExist):  # gone: the cursor stays where it is
                 table.move_cursor(row=table.get_row_index(keep), animate=False)
@@ -192,7 +204,7 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
         self._detail()
-        self.refresh_bindings()
+        self.refresh_bindings_if_changed()
 
     def _detail(self) -> None:
         if self.board is None:
@@ -297,15 +309,18 @@ class CoordinationScreen(LiveScreen, TranslatedBindings, Screen[None]):
             self.load()
 
 
-def column_widths(labels: list[str], rows: list[list[Any]]) -> list[int]:
-    """Each column as wide as its widest cell or label, set when the rows are.
+def column_widths(labels: list[str], rows: list[list[Any]], room: int) -> list[int]:
+    """Each column as wide as its widest cell or label, the widest narrowed (their
+    text cut) until all fit in ``room`` cells with a cell of padding either side.
 
-    Why: a DataTable left to size its columns does so when idle, and rows drawn
-    before that stay cut at the labels' widths until the next change.
+    Why set here: a DataTable left to size its columns does so when idle, and rows
+    drawn before that stay cut at the labels' widths until the next change.
     """
     widths = [cell_len(label) for label in labels]
     for cells in rows:
         for index, cell in enumerate(cells):
             plain = cell.plain if isinstance(cell, Text) else str(cell)
             widths[index] = max(widths[index], cell_len(plain))
+    while sum(widths) + 2 * len(widths) > room and max(widths) > NARROWEST:
+        widths[widths.index(max(widths))] -= 1
     return widths

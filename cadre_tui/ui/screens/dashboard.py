@@ -24,6 +24,7 @@ from cadre_tui.i18n import t
 from cadre_tui.services import reports
 from cadre_tui.services.reports import BatchStatus, ProgrammeStatus
 from cadre_tui.store.connection import database_error
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed, ProgrammeLoaded
@@ -37,7 +38,7 @@ SILENT_DAYS = 3
 
 def today() -> dt.date:
     """The day the dashboard reports as of (tests replace it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 @dataclass(frozen=True)

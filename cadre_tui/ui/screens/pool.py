@@ -8,7 +8,6 @@ The count of matches is a separate query and may arrive a moment later.
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import threading
 from collections.abc import Iterator
 
@@ -27,6 +26,7 @@ from cadre_tui.i18n import current_language, t
 from cadre_tui.store import pool
 from cadre_tui.store.connection import database_error
 from cadre_tui.store.sqlite import sqlite3
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.screens.pool_actions import PoolActions
@@ -216,7 +216,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
                     conn,
                     flt,
                     order,
-                    today=dt.date.today(),
+                    today=clock.today(),
                     rules=self.rules,
                     after=key if mode in ("after", "stay") else None,
                     before=key if mode == "before" else None,
@@ -241,7 +241,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
     def load_count(self, seq: int, flt: PoolFilter) -> None:
         try:
             with self._connection("count") as conn:
-                total = pool.count(conn, flt, today=dt.date.today(), rules=self.rules)
+                total = pool.count(conn, flt, today=clock.today(), rules=self.rules)
         except sqlite3.OperationalError:
             return  # interrupted by a newer query; its own count follows
         if not get_current_worker().is_cancelled:
@@ -253,7 +253,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
 
         conn = self.database.connect()
         try:
-            summary = cadre_profile.summary(conn, cadre_id, dt.date.today(), self.rules)
+            summary = cadre_profile.summary(conn, cadre_id, clock.today(), self.rules)
         finally:
             conn.close()
         if not get_current_worker().is_cancelled:

@@ -4,7 +4,6 @@ screen's browsing so each file stays about one thing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 from textual import work
@@ -14,6 +13,7 @@ from cadre_tui.domain.enums import CadreStatus
 from cadre_tui.domain.pool_query import PoolFilter
 from cadre_tui.errors import CadreError
 from cadre_tui.i18n import t
+from cadre_tui.ui import clock
 from cadre_tui.ui.screens.dialogs import ChoiceScreen, ConfirmScreen, PromptScreen
 from cadre_tui.ui.screens.pool_messages import ActionDone, SavedFiltersLoaded
 
@@ -100,7 +100,7 @@ class PoolActions:
 
         conn = self.database.connect()
         try:
-            ids = pool.matching_ids(conn, flt, today=dt.date.today(), rules=self.rules)
+            ids = pool.matching_ids(conn, flt, today=clock.today(), rules=self.rules)
         finally:
             conn.close()
         self.app.call_from_thread(self.grid.mark, ids)
@@ -156,9 +156,9 @@ class PoolActions:
 
         conn = self.database.connect()
         try:
-            round_ = current_round(conn, dt.date.today())
+            round_ = current_round(conn, clock.today())
             if round_ is None:
-                raise CadreError("round.no_round", year=dt.date.today().year)
+                raise CadreError("round.no_round", year=clock.today().year)
             year = round_.year
             written = recommendations.nominate_in_year(
                 conn, year, ids, rules=self.rules, exception_reason=reason

@@ -29,6 +29,7 @@ from cadre_tui.services.round_board import (
     deadline_text,
     nominees_text,
 )
+from cadre_tui.ui import clock
 from cadre_tui.ui.bindings import TranslatedBindings
 from cadre_tui.ui.live import LiveScreen
 from cadre_tui.ui.messages import LoadFailed
@@ -38,7 +39,7 @@ from cadre_tui.ui.widgets.round_units import RoundUnitList
 
 def today() -> dt.date:
     """The day the board counts down from (tests replace it)."""
-    return dt.date.today()
+    return clock.today()
 
 
 class BoardLoaded(Message):

@@ -47,7 +47,7 @@ class RoundUnitScreen(TranslatedBindings, Screen[None]):
         Binding("a", "approve", "round.key_approve", id="round_unit.approve"),
         Binding("r", "return_nomination", "round.key_return", id="round_unit.return"),
         Binding("n", "nominate", "round.key_nominate", id="round_unit.nominate"),
-        Binding("m", "meeting", "round.key_meeting", id="round_unit.meeting"),
+        Binding("m", "meeting", "round.key_meeting", show=False, id="round_unit.meeting"),
         Binding("w", "withdraw", "round.key_withdraw", show=False, id="round_unit.withdraw"),
         Binding("q", "quota", "round.key_quota", show=False, id="round_unit.quota"),
     ]

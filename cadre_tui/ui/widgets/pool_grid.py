@@ -11,6 +11,7 @@ from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
@@ -117,7 +118,8 @@ class PoolGrid(TranslatedBindings, Widget, can_focus=True):
     class MarksChanged(Message):
         pass
 
-    cursor: reactive[int] = reactive(0, always_update=True)
+    cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
+    """Every change goes through ``_after_move``, which repaints what changed."""
 
     def __init__(self, columns: list[Column], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -214,8 +216,9 @@ class PoolGrid(TranslatedBindings, Widget, can_focus=True):
 
     def action_page(self, direction: int) -> None:
         step = self.visible_rows * direction
+        previous = (self.cursor, self.top)
         self.top = max(0, min(self.top + step, max(0, len(self.rows) - self.visible_rows)))
-        self._move_to(self.cursor + step)
+        self._move_to(self.cursor + step, previous)
 
     def action_jump(self, where: str) -> None:
         if where == "start" and not self.more_before:
@@ -254,13 +257,16 @@ class PoolGrid(TranslatedBindings, Widget, can_focus=True):
         self.refresh()
         self.post_message(self.MarksChanged())
 
-    def _move_to(self, index: int) -> None:
+    def _move_to(self, index: int, previous: tuple[int, int] | None = None) -> None:
         if not self.rows:
             return
+        previous = previous or (self.cursor, self.top)
         self.cursor = max(0, min(index, len(self.rows) - 1))
-        self._after_move()
+        self._after_move(previous)
 
-    def _after_move(self) -> None:
+    def _after_move(self, previous: tuple[int, int] | None = None) -> None:
+        """``previous`` (cursor, top) when only the cursor moved: then only its old and
+        new lines are repainted, not the whole grid (over SSH, ~0.3 kB a key, not 3)."""
         if self.cursor < self.top:
             self.top = self.cursor
         elif self.cursor >= self.top + self.visible_rows:
@@ -271,7 +277,12 @@ class PoolGrid(TranslatedBindings, Widget, can_focus=True):
         if self.rows and self.more_before and self.cursor < ahead:
             self._request("before", self.rows[0].key)
         self.post_message(self.Highlighted(self.current))
-        self.refresh()
+        if previous is not None and previous[1] == self.top:
+            width = self.size.width
+            lines = {previous[0], self.cursor}
+            self.refresh(*(Region(0, 1 + line - self.top, width, 1) for line in lines))
+        else:
+            self.refresh()
 
     def _request(self, direction: str, key: tuple) -> None:
         if direction not in self._pending:
