@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from cadre_tui import __version__
@@ -128,3 +133,25 @@ def test_demo_refuses_to_overwrite_without_force(demo_copy: Path) -> None:
     result = CliRunner().invoke(main, ["demo", "--db", str(demo_copy)])
     assert result.exit_code == 1
     assert "--force" in result.output or "force" in result.output.lower()
+
+
+@pytest.mark.parametrize("screen", ["dashboard", "pool", "round", "batches"])
+def test_the_app_stamps_its_first_painted_data_for_the_benchmarks(
+    demo_db: Path, tmp_path: Path, screen: str
+) -> None:
+    """CADRE_TUI_PAINT_STAMP gets the wall clock of the frame that shows the start
+    screen's data; CADRE_TUI_EXIT_AFTER_PAINT then ends the app (benchmarks/_common)."""
+    stamp = tmp_path / "painted"
+    env = dict(os.environ, CADRE_TUI_EXIT_AFTER_PAINT="1", CADRE_TUI_PAINT_STAMP=str(stamp))
+    launched = time.time_ns()
+    done = subprocess.run(
+        [sys.executable, "-m", "cadre_tui", "--db", str(demo_db), "--read-only"]
+        + ["--screen", screen],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        timeout=60,
+    )
+    ended = time.time_ns()
+    assert done.returncode == 0, done.stderr.decode()
+    assert launched < int(stamp.read_text(encoding="ascii")) < ended

@@ -202,8 +202,7 @@ class BatchScreen(
         elif tree.root.children:
             self.call_after_refresh(tree.move_cursor, tree.root.children[0])
         self.call_after_refresh(self._show_detail)
-        if getattr(self.app, "exit_after_paint", False):
-            self.call_after_refresh(self.app.exit)
+        self.call_after_refresh(self.app.data_painted)  # type: ignore[attr-defined]
 
     # --- what is highlighted -----------------------------------------------------------
 

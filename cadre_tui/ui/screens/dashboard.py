@@ -231,9 +231,8 @@ class DashboardScreen(LiveScreen, TranslatedBindings, Screen[None]):
         self._fill_batches(message.status)
         self._fill_units(message.status)
         self.query_one("#progress", Static).update(self._progress(message.status))
-        if getattr(self.app, "exit_after_paint", False):
-            self.call_after_refresh(self.app.exit)
-        else:
+        self.call_after_refresh(self.app.data_painted)  # type: ignore[attr-defined]
+        if not self.app.exit_after_paint:  # type: ignore[attr-defined]
             self.load_field()
 
     def on_load_failed(self, message: LoadFailed) -> None:

@@ -275,8 +275,7 @@ class PoolScreen(PoolActions, LiveScreen, TranslatedBindings, Screen[None]):
                 # newer keystroke came: a burst of typing pays for one count.
                 self._counted = True
                 self.set_timer(SETTLE_SECONDS, lambda seq=message.seq: self._count_if_current(seq))
-            if getattr(self.app, "exit_after_paint", False):
-                self.call_after_refresh(self.app.exit)
+            self.call_after_refresh(self.app.data_painted)  # type: ignore[attr-defined]
         elif message.mode == "end":
             base = None if self.total is None else self.total - len(message.page.rows)
             self.grid.show_page(message.page, at_end=True, base_index=base)

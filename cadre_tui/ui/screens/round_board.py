@@ -180,8 +180,7 @@ class RoundBoardScreen(LiveScreen, TranslatedBindings, Screen[None]):
             shown = board.late() if self.late_only else board.units
             self.units.empty_text = t("round.none_late") if self.late_only else ""
             self.units.show(shown, keep)
-        if getattr(self.app, "exit_after_paint", False):
-            self.call_after_refresh(self.app.exit)
+        self.call_after_refresh(self.app.data_painted)  # type: ignore[attr-defined]
 
     def on_load_failed(self, message: LoadFailed) -> None:
         self.query_one("#round-summary", Static).update(Text(message.text, style="bold"))
