@@ -22,6 +22,15 @@ WRITER = Path(__file__).with_name("store_writer.py")
 """Passed to the children by path: they import cadre_tui as installed, not from here."""
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The stress proofs run one after another on one worker (``--dist loadgroup``):
+    each loads both cores with its own processes, and two at once would starve them
+    (a starved reader holds the WAL back, and the size proof measures exactly that)."""
+    for item in items:
+        if "tests/stress/" in str(item.path).replace("\\", "/"):
+            item.add_marker(pytest.mark.xdist_group("stress"))
+
+
 def writer_command(*args: object) -> list[str]:
     return [sys.executable, str(WRITER), *map(str, args)]
 
