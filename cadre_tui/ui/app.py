@@ -34,9 +34,10 @@ CHECK_DELAY_SECONDS = 0.5
 """The start-up ``quick_check`` runs this long after the first paint, off the UI thread."""
 
 READ_AHEAD_SECONDS = 1.0
-"""The round board is read this long after start-up, off the UI thread, so that F4
-shows it at once: judging every nominee of 2,000 units is the one read that would
-otherwise hold its screen back (the other screens page or read little)."""
+"""The round board is read this long after start-up, and again after anyone's write
+while another screen is shown, off the UI thread, so that F4 shows it at once:
+judging every nominee of 2,000 units is the one read that would otherwise hold its
+screen back (the other screens page or read little)."""
 
 
 class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
@@ -120,6 +121,13 @@ class CadreApp(LiveApp, ThemedApp, TranslatedBindings, App[None]):
             self.report_config_problems(self.config_problems)
 
     read_ahead_seconds = READ_AHEAD_SECONDS
+
+    def _data_changed(self, others: tuple[str, ...]) -> None:
+        """Someone wrote: the screen on show reads again, and so does the board kept
+        for F4 (on its own screen it reads itself)."""
+        super()._data_changed(others)
+        if self.current_mode != "round":
+            self.read_round_board_ahead()
 
     @work(thread=True, exclusive=True, group="read-ahead", exit_on_error=False)
     def read_round_board_ahead(self) -> None:

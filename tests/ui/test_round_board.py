@@ -44,6 +44,23 @@ def read(path: Path, call):  # noqa: ANN001, ANN201
         conn.close()
 
 
+def unmet_unit_and_free_day(conn) -> tuple[int, int, dt.date]:  # noqa: ANN001
+    """This year's round, a unit whose committee has not met, and a day no unit met on."""
+    round_ = store.get_round(conn, 2026)
+    met = dict(
+        conn.execute(
+            "SELECT sending_unit_id, meeting_date FROM round_units WHERE round_id = ?",
+            (round_.id,),
+        ).fetchall()
+    )
+    units = [row[0] for row in conn.execute("SELECT id FROM sending_units ORDER BY id")]
+    unmet = next(unit for unit in units if met.get(unit) is None)
+    day = next(
+        d for d in (dt.date(2026, 11, n) for n in range(1, 27)) if d.isoformat() not in met.values()
+    )
+    return round_.id, unmet, day
+
+
 def nominations(path: Path, unit_id: int) -> list:
     return read(
         path,
@@ -94,7 +111,7 @@ async def test_f4_and_the_palette_reach_the_board(demo_db: Path) -> None:
 
 
 async def test_the_board_read_ahead_after_start_up_is_what_f4_shows(
-    demo_db: Path, monkeypatch: pytest.MonkeyPatch
+    demo_copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from cadre_tui.services import round_board as service
 
@@ -102,19 +119,27 @@ async def test_the_board_read_ahead_after_start_up_is_what_f4_shows(
     reads = []
     judged = service.board
     monkeypatch.setattr(service, "board", lambda *a, **k: reads.append(1) or judged(*a, **k))
-    app = CadreApp(open_database(demo_db, read_only=True))
+    app = CadreApp(open_database(demo_copy))
     app.read_ahead_seconds = 0.01
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(app, pilot)
         assert len(reads) == 1  # read ahead, on the dashboard
+        round_id, unit_id, day = read(demo_copy, unmet_unit_and_free_day)
+        read(demo_copy, lambda conn: store.record_meeting(conn, round_id, unit_id, day))
+        for _ in range(40):  # someone else's write: the board is read ahead again
+            await pilot.pause(0.1)
+            if len(reads) == 2:
+                break
+        assert len(reads) == 2
         await pilot.press("f4")
         await settle(app, pilot)
         screen = app.screen
         assert isinstance(screen, RoundBoardScreen) and screen.board is not None
-        assert len(reads) == 1 and screen.board.units  # shown from what was read ahead
+        assert len(reads) == 2 and screen.board.units  # shown from what was read ahead
+        assert (unit_id, day) in {(u.unit_id, u.meeting_date) for u in screen.board.units}
         await pilot.press("r")
         await settle(app, pilot)
-        assert len(reads) == 2  # the refresh key reads it again
+        assert len(reads) == 3  # the refresh key reads it again
     service.forget_kept_board()
 
 
