@@ -13,9 +13,9 @@ with this year's round: most units met and nominated one to three cadres
   ahead as the app does a second after start-up (F4 at any time after that);
 - board_first_paint_cold: the same with nothing read ahead (F4 in the first
   second, or the first open after a write by anyone): the whole board judged;
-- board_reopen: F4 back to the board from the dashboard until its check
-  that nothing was written since has come back (the board is on screen
-  from the first frame);
+- board_reopen: F4 back to the board from the dashboard until it is painted
+  (the screen is kept; its check that nothing was written since follows in
+  a worker);
 - board_refresh: r on the board until it is read again and painted (what
   follows any write);
 - empty_screen_floor: the same screen with no data (header, a line, an empty
@@ -212,9 +212,12 @@ async def time_screens(db: Path, runs: int) -> dict[str, list[float]]:
             await pilot.pause()
             started = time.perf_counter()
             await app.switch_mode("round")
-            await pilot.pause()  # the resume handler has started the check
-            await app.workers.wait_for_complete()
+            painted = asyncio.Event()
+            app.screen.call_after_refresh(painted.set)
+            await painted.wait()
             timings["board_reopen"].append(time.perf_counter() - started)
+            await pilot.pause()  # the resume handler's check that nothing was written
+            await app.workers.wait_for_complete()
         for _ in range(runs + 1):
             board.painted = asyncio.Event()
             started = time.perf_counter()
