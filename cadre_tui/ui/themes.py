@@ -16,7 +16,7 @@ from textual.theme import BUILTIN_THEMES, Theme, ThemeProvider
 
 from cadre_tui import theme_files
 from cadre_tui.config import ConfigProblem, Source
-from cadre_tui.i18n import t
+from cadre_tui.i18n import has, t
 
 SIXTEEN_COLOUR_SYSTEMS = ("standard", "windows")
 """Rich's names for terminals with 16 colours."""
@@ -33,7 +33,16 @@ class ThemeChooser(ThemeProvider):
     @property
     def commands(self):  # noqa: ANN201 - list of (name, callback), as ThemeProvider's
         app = self.app
-        return [(name, partial(app.choose_theme, name)) for name in sorted(app.available_themes)]
+        return [
+            (theme_label(name), partial(app.choose_theme, name))
+            for name in sorted(app.available_themes)
+        ]
+
+
+def theme_label(name: str) -> str:
+    """A built-in theme in words beside its name (the name goes in the config file)."""
+    key = f"themes.label.{name}"
+    return f"{t(key)}  {name}" if has(key) else name
 
 
 class ThemedApp:

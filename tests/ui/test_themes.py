@@ -82,7 +82,9 @@ async def test_a_theme_picked_in_the_palette_is_remembered(
         await pilot.pause(0.3)
         await pilot.press("enter")  # our Theme command: the list of themes
         await pilot.pause(0.3)
-        assert sorted(palette_titles(app)) == sorted([*BUILT_IN, "my-theme"])
+        titles = palette_titles(app)
+        assert sorted(title.split()[-1] for title in titles) == sorted([*BUILT_IN, "my-theme"])
+        assert "Dark (default)  cadre-dark" in titles  # a built-in in words, beside its name
         await pilot.press(*"my-theme")
         await pilot.pause(0.3)
         await pilot.press("enter")
