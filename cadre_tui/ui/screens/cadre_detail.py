@@ -135,7 +135,8 @@ def _record(profile: CadreProfile, revealed: bool) -> Table:
     grid.add_row(table)
     grid.add_row(Text(identity_line(summary, revealed)))
     if c.grassroots_experience:
-        grid.add_row(Text(t("field.grassroots_experience") + "：" + c.grassroots_experience))
+        label = t("field.grassroots_experience") + t("punctuation.colon")
+        grid.add_row(Text(label + c.grassroots_experience))
     return grid
 
 

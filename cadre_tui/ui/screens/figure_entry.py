@@ -194,7 +194,8 @@ class FigureEntryScreen(DailySheetImport, TranslatedBindings, Screen[int]):
         """The problem in words after its mark: ✗ stops the save, ! asks to confirm."""
         names = {row.placement_id: row.name for row in self.grid.rows} if self.grid else {}
         mark = "!" if problem.warning else "✗"
-        return f"{mark} {names.get(problem.placement_id, '')}：{problem.message}"
+        colon = t("punctuation.colon")
+        return f"{mark} {names.get(problem.placement_id, '')}{colon}{problem.message}"
 
     # --- checking and saving -------------------------------------------------------------
 

@@ -65,7 +65,7 @@ def member_label(member: MemberLine, warn: str = PROBLEM_STYLE) -> Text:
 
 
 def _line(text: Text, key: str, value: str) -> None:
-    text.append(f"{t(key)}：", style="dim")
+    text.append(t(key) + t("punctuation.colon"), style="dim")
     text.append(f"{value or '—'}\n")
 
 
@@ -92,7 +92,7 @@ def batch_detail(view: BatchView, warn: str = PROBLEM_STYLE) -> Text:
     if problems:
         text.append(t("batch.problems_title") + "\n", style="bold")
         for name, problem in problems:
-            text.append(f"{WARN}{name}：{problem.text()}\n", style=warn)
+            text.append(f"{WARN}{name}{t('punctuation.colon')}{problem.text()}\n", style=warn)
     elif batch.state is not BatchState.CLOSED:
         text.append(t("batch.no_problems") + "\n")
     return text
