@@ -17,7 +17,7 @@ from cadre_tui.domain.identity import make_id_number
 from cadre_tui.domain.model import NewCadre
 from cadre_tui.errors import CadreError
 from cadre_tui.services.lrmx_export import resume_line, write_lrmx
-from cadre_tui.services.roster_import import lrmx
+from cadre_tui.services.roster_import import lrmx_files
 from cadre_tui.services.roster_import.lrmx import (
     LrmxError,
     parse_lrmx,
@@ -317,17 +317,17 @@ def test_zip_bombs_and_oversized_zips_are_refused(
 ) -> None:
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
-        zipped.writestr("huge.lrmx", b" " * (lrmx.MAX_FILE_BYTES + 1))
+        zipped.writestr("huge.lrmx", b" " * (lrmx_files.MAX_FILE_BYTES + 1))
     assert bomb.stat().st_size < 100_000
     assert error_of(bomb).key == "lrmx.error.too_large"
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as zipped:
         for n in range(4):
             zipped.writestr(f"{n}.lrmx", person_xml("UTF-8").encode())
-    monkeypatch.setattr(lrmx, "MAX_ZIP_MEMBERS", 3)
+    monkeypatch.setattr(lrmx_files, "MAX_ZIP_MEMBERS", 3)
     assert error_of(many).key == "lrmx.error.zip_members"
-    monkeypatch.setattr(lrmx, "MAX_ZIP_MEMBERS", 10)
-    monkeypatch.setattr(lrmx, "MAX_ZIP_BYTES", 1000)
+    monkeypatch.setattr(lrmx_files, "MAX_ZIP_MEMBERS", 10)
+    monkeypatch.setattr(lrmx_files, "MAX_ZIP_BYTES", 1000)
     assert error_of(many).key == "lrmx.error.zip_size"
 
 
