@@ -32,7 +32,7 @@ def load_catalog(folder: Path, cache_name: str) -> dict[str, str]:
     cache folder between runs (as long as no file's size or time changed): parsing
     the 28 files of each language took ~14 ms of every start, and both are read."""
     files = sorted(folder.glob("*.toml"))
-    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    stamp = tuple((p.name, st.st_mtime_ns, st.st_size) for p in files for st in [p.stat()])
     kept = _kept(cache_name, stamp)
     if kept is not None:
         return kept
